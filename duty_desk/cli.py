@@ -1,0 +1,274 @@
+"""The ``duty-desk`` command: the app, and the same services for administrators and scripts.
+
+Passwords never come from the command line: each is read from an environment variable
+or, failing that, one line of standard input (a prompt when it is a terminal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from duty_desk import __version__
+from duty_desk.domain.errors import DutyDeskError
+
+if TYPE_CHECKING:
+    from duty_desk.services.context import SignedIn
+    from duty_desk.services.paths import DeskPaths
+
+log = logging.getLogger("duty_desk.cli")
+
+PASSWORD_ENV = "DUTY_DESK_PASSWORD"  # noqa: S105 (a variable name)
+NEW_PASSWORD_ENV = "DUTY_DESK_NEW_PASSWORD"  # noqa: S105
+RECOVERY_ENV = "DUTY_DESK_RECOVERY_KEY"
+USER_ENV = "DUTY_DESK_USER"
+
+
+class CliError(DutyDeskError):
+    pass
+
+
+def read_secret(env_name: str, prompt: str) -> str:
+    value = os.environ.get(env_name)
+    if value:
+        return value
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline()
+    if not line:
+        raise CliError(f"{prompt.rstrip(': ')} is needed: set {env_name} or give it on stdin.")
+    return line.rstrip("\r\n")
+
+
+def _paths(args: argparse.Namespace) -> DeskPaths:
+    from duty_desk.services.paths import DeskPaths, default_data_dir
+
+    return DeskPaths(Path(args.data_dir) if args.data_dir else default_data_dir())
+
+
+def _signed_in(args: argparse.Namespace) -> SignedIn:
+    from duty_desk.services.desk import sign_in
+
+    username = args.as_user or os.environ.get(USER_ENV)
+    if not username:
+        raise CliError(f"Say who is acting: --as USERNAME (or set {USER_ENV}).")
+    return sign_in(_paths(args), username, read_secret(PASSWORD_ENV, f"Password for {username}: "))
+
+
+def _with_session(action: Callable[[SignedIn, argparse.Namespace], int]) -> Callable[..., int]:
+    def run(args: argparse.Namespace) -> int:
+        from duty_desk.services.desk import sign_out
+
+        session = _signed_in(args)
+        try:
+            return action(session, args)
+        finally:
+            sign_out(session)
+
+    return run
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from duty_desk.ui.app import run_app
+
+    code: int = run_app(_paths(args))
+    return code
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from duty_desk.services.desk import create_desk, sign_out
+
+    password = read_secret(PASSWORD_ENV, "New administrator's password: ")
+    created = create_desk(_paths(args), args.username, args.name, password)
+    sign_out(created.session)
+    print(f"Desk created in {_paths(args).root} with administrator {args.username!r}.")
+    print("Recovery key (shown once; write it down and keep it locked away):")
+    print(f"  {created.recovery_key}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from duty_desk.services.demo import build_demo
+    from duty_desk.services.desk import remove_desk
+
+    paths = _paths(args)
+    if paths.exists():
+        if not args.replace:
+            print(f"A desk already exists in {paths.root}; use --replace to rebuild the demo.")
+            return 0
+        remove_desk(paths)
+    demo = build_demo(paths)
+    print(f"Demo desk built in {paths.root}. Every demo account's password: {demo.password}")
+    for account in demo.accounts:
+        print(f"  {account.username:<10} {account.display_name:<22} {account.role.label}")
+    print(f"Recovery key: {demo.recovery_key}")
+    print(f"Day service (SQLite): {paths.day_service}")
+    return 0
+
+
+@_with_session
+def cmd_users_list(session: SignedIn, args: argparse.Namespace) -> int:
+    from duty_desk.domain.clock import show_local
+    from duty_desk.services.people import list_people
+
+    people = list_people(session)
+    print(f"{'USERNAME':<12} {'NAME':<28} {'ROLE':<20} {'STATUS':<9} ADDED")
+    for p in people:
+        status = "active" if p.active else "disabled"
+        print(
+            f"{p.username:<12} {p.display_name:<28} {p.role.label:<20} {status:<9} "
+            f"{show_local(p.created_at)}"
+        )
+    return 0
+
+
+@_with_session
+def cmd_users_add(session: SignedIn, args: argparse.Namespace) -> int:
+    from duty_desk.domain.roles import Role
+    from duty_desk.services.people import add_person
+
+    try:
+        role = Role.parse(args.role)
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    password = read_secret(NEW_PASSWORD_ENV, f"First password for {args.username}: ")
+    person = add_person(session, args.username, args.name, role, password)
+    print(f"Added {person.display_name} ({person.username}) as {person.role.label}.")
+    return 0
+
+
+@_with_session
+def cmd_users_disable(session: SignedIn, args: argparse.Namespace) -> int:
+    from duty_desk.services.people import disable_person
+
+    person = disable_person(session, args.username)
+    print(f"Disabled {person.display_name} ({person.username}).")
+    return 0
+
+
+@_with_session
+def cmd_users_reset(session: SignedIn, args: argparse.Namespace) -> int:
+    from duty_desk.services.people import reset_password
+
+    password = read_secret(NEW_PASSWORD_ENV, f"New password for {args.username}: ")
+    person = reset_password(session, args.username, password)
+    print(f"Password reset for {person.display_name}; they must change it at next sign-in.")
+    return 0
+
+
+@_with_session
+def cmd_audit_verify(session: SignedIn, args: argparse.Namespace) -> int:
+    from duty_desk.services.audit import verify_log
+
+    result = verify_log(session)
+    print(result.describe())
+    return 0 if result.ok else 1
+
+
+@_with_session
+def cmd_audit_rebuild(session: SignedIn, args: argparse.Namespace) -> int:
+    from duty_desk.services.audit import rebuild_projections
+
+    print(f"Rebuilt the desk's tables from {rebuild_projections(session)} events.")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    from duty_desk.services.desk import recover, sign_out
+
+    key = read_secret(RECOVERY_ENV, "Recovery key: ")
+    password = read_secret(NEW_PASSWORD_ENV, f"New password for {args.username}: ")
+    session = recover(_paths(args), key, args.username, password)
+    sign_out(session)
+    print(f"Recovered: {args.username} can sign in with the new password.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="duty-desk", description="Duty Desk " + __version__)
+    parser.add_argument("--data-dir", help="the desk's data directory (default: per-user app data)")
+    parser.add_argument("--version", action="version", version=f"duty-desk {__version__}")
+    parser.set_defaults(func=cmd_app)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, func: Callable[..., int], help_text: str, parent=sub):  # type: ignore[no-untyped-def]
+        p = parent.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        p.set_defaults(func=func)
+        return p
+
+    command("app", cmd_app, "open the app (the default)")
+    p = command("init", cmd_init, f"set up a desk and its administrator (password: {PASSWORD_ENV})")
+    p.add_argument("--username", required=True)
+    p.add_argument("--name", required=True, help="the administrator's full name")
+    p = command("demo", cmd_demo, "build a demo desk with demo accounts and a day-service file")
+    p.add_argument("--replace", action="store_true", help="delete an existing desk there first")
+    p = command("recover", cmd_recover, "open the desk with the recovery key; new admin password")
+    p.add_argument("--username", required=True, help="the administrator to recover")
+
+    users = command("users", lambda a: _missing(users), "manage people").add_subparsers(
+        metavar="ACTION"
+    )
+    audit = command("audit", lambda a: _missing(audit), "check the audit log").add_subparsers(
+        metavar="ACTION"
+    )
+    for name, func, help_text, extra in (
+        ("list", cmd_users_list, "list people", ()),
+        (
+            "add",
+            cmd_users_add,
+            f"add a person (first password: {NEW_PASSWORD_ENV})",
+            ("username", "--name", "--role"),
+        ),
+        ("disable", cmd_users_disable, "stop a person signing in", ("username",)),
+        (
+            "reset-password",
+            cmd_users_reset,
+            f"set a new password ({NEW_PASSWORD_ENV})",
+            ("username",),
+        ),
+    ):
+        p = command(name, func, help_text, users)
+        for arg in extra:
+            p.add_argument(arg, required=True) if arg.startswith("--") else p.add_argument(arg)
+        _acting(p)
+    for name, func, help_text in (
+        ("verify", cmd_audit_verify, "verify every event's hash chain; exit 1 on tampering"),
+        ("rebuild", cmd_audit_rebuild, "rebuild the tables the app reads from the events"),
+    ):
+        _acting(command(name, func, help_text, audit))
+    return parser
+
+
+def _acting(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--as", dest="as_user", help=f"who is acting (or {USER_ENV}); password from {PASSWORD_ENV}"
+    )
+
+
+def _missing(sub: object) -> int:
+    raise CliError("Name an action; see --help.")
+
+
+def main(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from duty_desk import logs
+
+    try:
+        logs.configure(_paths(args).logs)
+        log.info("command %s", getattr(args.func, "__name__", "?"))
+        result: int = args.func(args)
+        return result
+    except DutyDeskError as error:
+        log.warning("refused: %s", type(error).__name__)
+        print(f"duty-desk: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,69 @@
+"""Roles, grades and what each role may do.
+
+The services check these permissions on every call; the UI only hides what a role
+cannot do, it is never the gate.
+"""
+
+from __future__ import annotations
+
+from enum import Enum, StrEnum
+
+
+class Role(StrEnum):
+    DUTY_SOCIAL_WORKER = "duty_social_worker"
+    SENIOR_PRACTITIONER = "senior_practitioner"
+    MANAGER = "manager"
+    DAY_TEAM = "day_team"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Role:
+        key = text.strip().lower().replace("-", "_").replace(" ", "_")
+        for role in cls:
+            if key in (role.value, role.label.lower().replace(" ", "_")):
+                return role
+        choices = ", ".join(r.value for r in cls)
+        raise ValueError(f"Unknown role {text!r}. Choose one of: {choices}.")
+
+
+_LABELS = {
+    Role.DUTY_SOCIAL_WORKER: "Duty social worker",
+    Role.SENIOR_PRACTITIONER: "Senior practitioner",
+    Role.MANAGER: "Manager",
+    Role.DAY_TEAM: "Day team",
+    Role.ADMINISTRATOR: "Administrator",
+}
+
+
+class Permission(Enum):
+    MANAGE_PEOPLE = "manage_people"
+    VIEW_PEOPLE = "view_people"
+    VERIFY_AUDIT = "verify_audit"
+    REBUILD_PROJECTIONS = "rebuild_projections"
+    CHANGE_OWN_PASSWORD = "change_own_password"  # noqa: S105 (a permission name)
+    USE_DESK = "use_desk"
+
+
+_EVERYONE = frozenset({Permission.CHANGE_OWN_PASSWORD, Permission.USE_DESK})
+
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.DUTY_SOCIAL_WORKER: _EVERYONE,
+    Role.SENIOR_PRACTITIONER: _EVERYONE,
+    Role.MANAGER: _EVERYONE | {Permission.VIEW_PEOPLE, Permission.VERIFY_AUDIT},
+    Role.DAY_TEAM: _EVERYONE,
+    Role.ADMINISTRATOR: _EVERYONE
+    | {
+        Permission.MANAGE_PEOPLE,
+        Permission.VIEW_PEOPLE,
+        Permission.VERIFY_AUDIT,
+        Permission.REBUILD_PROJECTIONS,
+    },
+}
+
+
+def may(role: Role, permission: Permission) -> bool:
+    return permission in PERMISSIONS[role]

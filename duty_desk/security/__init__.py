@@ -1,0 +1,1 @@
+"""Accounts' key slots, the device secret in the OS credential store, recovery."""

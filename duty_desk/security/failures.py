@@ -1,0 +1,69 @@
+"""Failed sign-ins, counted while the desk is still locked.
+
+A failed attempt cannot be written to the encrypted log (the database key is not
+available yet), so attempts are kept in a small file sealed with a key derived from the
+device secret, and moved into the log as events at the next successful sign-in. After
+``PAUSE_AFTER`` failures in a row each attempt must wait ``PAUSE_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from duty_desk.domain.events import format_instant, parse_instant
+from duty_desk.security.crypto import hkdf, open_sealed, seal
+from duty_desk.security.errors import SignInPaused
+from duty_desk.security.keyfile import write_atomically
+
+PAUSE_AFTER = 5
+PAUSE_SECONDS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class FailedAttempt:
+    username: str
+    at: datetime
+
+
+class FailureLog:
+    def __init__(self, path: Path, device_secret: bytes, device_id: str) -> None:
+        self._path = path
+        self._key = hkdf(device_secret, device_id.encode(), "duty-desk failed sign-ins v1")
+        self._aad = device_id.encode()
+
+    def read(self) -> list[FailedAttempt]:
+        try:
+            blob = self._path.read_bytes()
+        except FileNotFoundError:
+            return []
+        plain = open_sealed(self._key, blob[:12], blob[12:], self._aad)
+        if plain is None:
+            # Unreadable: keep the evidence that something was here.
+            return [FailedAttempt("(unreadable failure record)", datetime.fromtimestamp(0, UTC))]
+        return [FailedAttempt(a["u"], parse_instant(a["t"])) for a in json.loads(plain)]
+
+    def add(self, username: str, at: datetime) -> int:
+        attempts = [*self.read(), FailedAttempt(username, at)]
+        raw = json.dumps([{"u": a.username, "t": format_instant(a.at)} for a in attempts])
+        nonce, sealed = seal(self._key, raw.encode(), self._aad)
+        write_atomically(self._path, nonce + sealed)
+        return len(attempts)
+
+    def clear(self) -> None:
+        self._path.unlink(missing_ok=True)
+
+    def check_not_paused(self, now: datetime) -> None:
+        attempts = self.read()
+        if len(attempts) < PAUSE_AFTER:
+            return
+        wait_until = attempts[-1].at + timedelta(seconds=PAUSE_SECONDS)
+        if now < wait_until:
+            seconds = int((wait_until - now).total_seconds()) + 1
+            raise SignInPaused(
+                f"{len(attempts)} wrong passwords in a row. Wait {seconds} seconds before "
+                "trying again, or ask your on-call manager to reset your password.",
+                seconds,
+            )

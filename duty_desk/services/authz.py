@@ -1,0 +1,29 @@
+"""The gate every service call passes: refused calls are refused here and recorded."""
+
+from __future__ import annotations
+
+from duty_desk.domain.errors import Forbidden
+from duty_desk.domain.events import NewEvent
+from duty_desk.domain.roles import Permission, may
+from duty_desk.services.context import SignedIn
+
+_ACTIONS = {
+    Permission.MANAGE_PEOPLE: "add, disable or reset people",
+    Permission.VIEW_PEOPLE: "see the list of people",
+    Permission.VERIFY_AUDIT: "verify the audit log",
+    Permission.REBUILD_PROJECTIONS: "rebuild the desk's tables from the log",
+    Permission.CHANGE_OWN_PASSWORD: "change their password",
+    Permission.USE_DESK: "use the desk",
+}
+
+
+def authorize(session: SignedIn, permission: Permission) -> None:
+    role = session.person.role
+    if may(role, permission):
+        return
+    with session.uow() as uow:
+        uow.record(
+            NewEvent("person", session.person.id, "access.denied", {"action": permission.value})
+        )
+        uow.commit()
+    raise Forbidden(f"A {role.label.lower()} may not {_ACTIONS[permission]}.")

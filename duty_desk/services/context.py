@@ -1,0 +1,54 @@
+"""An open desk and the person signed in to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from duty_desk.domain.clock import Clock, utc_now
+from duty_desk.domain.events import Actor
+from duty_desk.domain.people import Person
+from duty_desk.security import keyfile as keyfiles
+from duty_desk.security.keyfile import KeyFile
+from duty_desk.services.paths import DeskPaths
+from duty_desk.store.database import Store
+from duty_desk.store.unit_of_work import UnitOfWork
+
+
+@dataclass(slots=True)
+class Desk:
+    """The unlocked desk: its store, its key material and its clock (kept in memory only)."""
+
+    paths: DeskPaths
+    store: Store
+    device_id: str
+    device_secret: bytes = field(repr=False)
+    db_key: bytes = field(repr=False)
+    clock: Clock = utc_now
+
+    def uow(self, actor: Actor) -> UnitOfWork:
+        return UnitOfWork(self.store, self.device_id, actor, self.clock)
+
+    def keyfile(self) -> KeyFile:
+        """Read fresh from disk: another process (the CLI) may have changed it."""
+        return keyfiles.load(self.paths.keyfile)
+
+    def save_keyfile(self, keyfile: KeyFile) -> None:
+        keyfiles.save(self.paths.keyfile, keyfile)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+@dataclass(slots=True)
+class SignedIn:
+    """A person signed in to a desk: every service call takes one of these."""
+
+    desk: Desk
+    person: Person
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.person.id, self.person.role.value)
+
+    def uow(self) -> UnitOfWork:
+        return self.desk.uow(self.actor)

@@ -1,0 +1,249 @@
+"""Creating a desk, signing in and out, locking, and recovery."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import uuid
+from dataclasses import dataclass
+
+from duty_desk import __version__
+from duty_desk.domain.clock import Clock, utc_now
+from duty_desk.domain.errors import ValidationError
+from duty_desk.domain.events import SYSTEM, Actor, NewEvent
+from duty_desk.domain.people import (
+    Person,
+    check_display_name,
+    check_new_password,
+    normalise_username,
+)
+from duty_desk.domain.roles import Role
+from duty_desk.security import device_secret
+from duty_desk.security import keyfile as keyfiles
+from duty_desk.security.errors import DeviceSecretMissing, WrongCredentials
+from duty_desk.security.failures import FailureLog
+from duty_desk.services.context import Desk, SignedIn
+from duty_desk.services.paths import DeskPaths
+from duty_desk.store.database import Store
+
+WRONG = "That username and password do not match a person enrolled on this desk."
+
+
+@dataclass(frozen=True, slots=True)
+class NewDesk:
+    session: SignedIn
+    recovery_key: str
+
+
+def create_desk(
+    paths: DeskPaths,
+    username: str,
+    display_name: str,
+    password: str,
+    clock: Clock = utc_now,
+) -> NewDesk:
+    """First run: the administrator, the device secret, the key file and the database."""
+    username = normalise_username(username)
+    display_name = check_display_name(display_name)
+    check_new_password(password, username)
+    if paths.exists() or paths.database.exists():
+        raise ValidationError(f"A desk already exists in {paths.root}.")
+    device_secret.require_credential_store()
+    device_id = str(uuid.uuid4())
+    paths.root.mkdir(parents=True, exist_ok=True)
+    secret = device_secret.create(device_id)
+    try:
+        return _build_desk(paths, device_id, secret, username, display_name, password, clock)
+    except BaseException:
+        device_secret.delete(device_id)
+        for path in [paths.keyfile, *paths.database_files()]:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _build_desk(
+    paths: DeskPaths,
+    device_id: str,
+    secret: bytes,
+    username: str,
+    display_name: str,
+    password: str,
+    clock: Clock,
+) -> NewDesk:
+    db_key = secrets.token_bytes(32)
+    recovery = keyfiles.new_recovery_key()
+    keyfile = keyfiles.with_recovery(keyfiles.KeyFile(device_id), recovery, db_key)
+    keyfile = keyfiles.with_slot(keyfile, secret, username, password, db_key)
+    store = Store.create(paths.database, db_key)
+    desk = Desk(paths, store, device_id, secret, db_key, clock)
+    admin_id = str(uuid.uuid4())
+    admin = Actor(admin_id, Role.ADMINISTRATOR.value)
+    with desk.uow(admin) as uow:
+        uow.record(
+            NewEvent(
+                "desk",
+                device_id,
+                "desk.created",
+                {"device_id": device_id, "app_version": __version__},
+            )
+        )
+        uow.record(
+            NewEvent(
+                "person",
+                admin_id,
+                "person.added",
+                {
+                    "username": username,
+                    "display_name": display_name,
+                    "role": Role.ADMINISTRATOR.value,
+                },
+            )
+        )
+        uow.record(NewEvent("person", admin_id, "auth.signed_in", {}))
+        person = uow.people.get(admin_id)
+        uow.commit()
+    keyfiles.save(paths.keyfile, keyfile)
+    assert person is not None
+    return NewDesk(SignedIn(desk, person), keyfiles.format_recovery_key(recovery))
+
+
+def sign_in(paths: DeskPaths, username: str, password: str, clock: Clock = utc_now) -> SignedIn:
+    """Unwrap the key with password + device secret, open the store, record the sign-in.
+
+    A wrong password changes nothing in the database; it is counted in the sealed
+    failures file and moved into the log at the next good sign-in.
+    """
+    if not paths.exists():
+        raise ValidationError(f"There is no desk in {paths.root}. Set one up first.")
+    keyfile = keyfiles.load(paths.keyfile)
+    secret = device_secret.load(keyfile.device_id)
+    failures = FailureLog(paths.failures, secret, keyfile.device_id)
+    failures.check_not_paused(clock())
+    name = username.strip().lower()
+    db_key = keyfiles.unwrap(keyfile, secret, name, password)
+    if db_key is None:
+        count = failures.add(name, clock())
+        raise WrongCredentials(f"{WRONG} (failed attempt {count})")
+    store = Store.open(paths.database, db_key)
+    desk = Desk(paths, store, keyfile.device_id, secret, db_key, clock)
+    try:
+        return _record_sign_in(desk, failures, name)
+    except BaseException:
+        store.close()
+        raise
+
+
+def _record_sign_in(desk: Desk, failures: FailureLog, username: str) -> SignedIn:
+    with desk.uow(SYSTEM) as uow:
+        person = uow.people.by_username(username)
+        for attempt in failures.read():
+            uow.record(
+                NewEvent(
+                    "desk",
+                    desk.device_id,
+                    "auth.sign_in_failed",
+                    {"username": attempt.username, "attempted_at": attempt.at.isoformat()},
+                )
+            )
+        if person is None or not person.active:
+            uow.record(
+                NewEvent("desk", desk.device_id, "auth.sign_in_failed", {"username": username})
+            )
+            uow.commit()
+            failures.clear()
+            raise WrongCredentials(WRONG + " (this account is disabled)")
+        signed_in = SignedIn(desk, person)
+        uow.record(NewEvent("person", person.id, "auth.signed_in", {}), signed_in.actor)
+        uow.commit()
+    failures.clear()
+    return signed_in
+
+
+def check_password(session: SignedIn, password: str) -> bool:
+    keyfile = session.desk.keyfile()
+    db_key = keyfiles.unwrap(keyfile, session.desk.device_secret, session.person.username, password)
+    return db_key is not None and secrets.compare_digest(db_key, session.desk.db_key)
+
+
+def lock(session: SignedIn) -> None:
+    with session.uow() as uow:
+        uow.record(NewEvent("person", session.person.id, "session.locked", {}))
+        uow.commit()
+
+
+def unlock(session: SignedIn, password: str) -> None:
+    """Only the person who locked the desk can unlock it; failures are recorded."""
+    ok = check_password(session, password)
+    with session.uow() as uow:
+        kind = "session.unlocked" if ok else "session.unlock_failed"
+        uow.record(NewEvent("person", session.person.id, kind, {}))
+        uow.commit()
+    if not ok:
+        raise WrongCredentials(f"That is not the password for {session.person.display_name}.")
+
+
+def sign_out(session: SignedIn) -> None:
+    with session.uow() as uow:
+        uow.record(NewEvent("person", session.person.id, "auth.signed_out", {}))
+        uow.commit()
+    session.desk.close()
+
+
+def recover(
+    paths: DeskPaths,
+    recovery_text: str,
+    username: str,
+    new_password: str,
+    clock: Clock = utc_now,
+) -> SignedIn:
+    """Open the desk with the recovery key and give an administrator a new password.
+
+    If the device secret survived, other people keep their passwords; if it was lost, a
+    new one is made and everyone else must be reset by the administrator.
+    """
+    keyfile = keyfiles.load(paths.keyfile)
+    db_key = keyfiles.unwrap_with_recovery(keyfile, keyfiles.parse_recovery_key(recovery_text))
+    username = normalise_username(username)
+    check_new_password(new_password, username)
+    store = Store.open(paths.database, db_key)
+    try:
+        admin = _active_admin(store, keyfile.device_id, username, clock)
+        try:
+            secret = device_secret.load(keyfile.device_id)
+            kept_others = True
+        except DeviceSecretMissing:
+            secret = device_secret.replace(keyfile.device_id)
+            keyfile = keyfiles.KeyFile(
+                keyfile.device_id, {}, keyfile.recovery_nonce, keyfile.recovery_wrapped
+            )
+            kept_others = False
+        keyfile = keyfiles.with_slot(keyfile, secret, username, new_password, db_key)
+        desk = Desk(paths, store, keyfile.device_id, secret, db_key, clock)
+        session = SignedIn(desk, admin)
+        with session.uow() as uow:
+            uow.record(
+                NewEvent("desk", desk.device_id, "desk.recovered", {"others_kept": kept_others})
+            )
+            uow.record(NewEvent("person", admin.id, "auth.signed_in", {"by": "recovery key"}))
+            uow.commit()
+        keyfiles.save(paths.keyfile, keyfile)
+        return session
+    except BaseException:
+        store.close()
+        raise
+
+
+def _active_admin(store: Store, device_id: str, username: str, clock: Clock) -> Person:
+    desk = Desk(DeskPaths(store.path.parent), store, device_id, b"", b"", clock)
+    with desk.uow(SYSTEM) as uow:
+        person = uow.people.by_username(username)
+    if person is None or not person.active or person.role is not Role.ADMINISTRATOR:
+        raise ValidationError(f"{username!r} is not an active administrator on this desk.")
+    return person
+
+
+def remove_desk(paths: DeskPaths) -> None:
+    """Delete a desk's files and its device secret (tests and the demo only)."""
+    if paths.exists():
+        device_secret.delete(keyfiles.load(paths.keyfile).device_id)
+    shutil.rmtree(paths.root, ignore_errors=True)

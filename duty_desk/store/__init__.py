@@ -1,0 +1,1 @@
+"""Encrypted local store: SQLCipher through SQLAlchemy, the event log and its projections."""

@@ -1,0 +1,60 @@
+"""One unit of work per user action: append events, update projections, commit once."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from duty_desk.domain.audit import ChainHead
+from duty_desk.domain.clock import Clock
+from duty_desk.domain.events import Actor, Event, NewEvent
+from duty_desk.store import projections
+from duty_desk.store.database import Store
+from duty_desk.store.event_log import EventLog
+from duty_desk.store.people import PeopleRepository
+from duty_desk.store.schema import ChainHeadRow, EventRow
+
+
+class UnitOfWork:
+    """``with UnitOfWork(...) as uow: uow.record(...); uow.commit()``.
+
+    Leaving the block without ``commit`` rolls everything back.
+    """
+
+    def __init__(self, store: Store, device_id: str, actor: Actor, clock: Clock) -> None:
+        self._store = store
+        self._device_id = device_id
+        self.actor = actor
+        self._clock = clock
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = Session(self._store.engine, expire_on_commit=False)
+        self.events = EventLog(self.session, self._device_id)
+        self.people = PeopleRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def record(self, new: NewEvent, actor: Actor | None = None) -> Event:
+        event = self.events.append(new, actor or self.actor, self._clock())
+        projections.apply(self.session, event)
+        return event
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def chain_heads(self) -> dict[str, ChainHead]:
+        rows = self.session.execute(select(ChainHeadRow)).scalars()
+        return {row.device_id: ChainHead(row.seq, row.hash) for row in rows}
+
+    def event_count(self) -> int:
+        return int(self.session.execute(select(func.count()).select_from(EventRow)).scalar_one())

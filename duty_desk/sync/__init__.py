@@ -1,0 +1,1 @@
+"""Exchange of events with the day service (PostgreSQL, or a SQLite file)."""
