@@ -1,0 +1,1 @@
+"""The Qt shell: widgets and models over the services; no SQL and no rules here."""

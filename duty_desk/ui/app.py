@@ -1,0 +1,127 @@
+"""Starting the app: one instance, the right window, and the hand-offs between them."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QLocale, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from duty_desk import __version__
+from duty_desk.services.settings import Settings, load_settings
+from duty_desk.ui.theme import apply_appearance
+from duty_desk.ui.widgets import icon
+
+if TYPE_CHECKING:
+    from duty_desk.services.paths import DeskPaths
+
+log = logging.getLogger("duty_desk.ui")
+EXIT_WHEN_SHOWN = "DUTY_DESK_EXIT_WHEN_SHOWN"
+
+
+class DeskController(QObject):
+    """Which window is showing: first run, sign-in, or the main window."""
+
+    def __init__(self, paths: DeskPaths, settings: Settings) -> None:
+        super().__init__()
+        self.paths = paths
+        self.settings = settings
+        self.window: QWidget | None = None
+
+    def start(self) -> QWidget:
+        if self.paths.exists():
+            return self.show_sign_in()
+        from duty_desk.ui.first_run import FirstRunWindow
+
+        window = FirstRunWindow(self.paths, self.settings.marking)
+        window.signed_in.connect(self.show_main)
+        return self._show(window)
+
+    def show_sign_in(self) -> QWidget:
+        from duty_desk.ui.sign_in import SignInWindow
+
+        window = SignInWindow(self.paths, self.settings.marking)
+        window.signed_in.connect(self.show_main)
+        return self._show(window)
+
+    def show_main(self, session: Any) -> QWidget:
+        from duty_desk.ui.main_window import MainWindow
+
+        log.info("signed in (role %s)", session.person.role.value)
+        window = MainWindow(session, self.settings)
+        window.signed_out.connect(self.show_sign_in)
+        shown = self._show(window)
+        if session.person.must_change_password:
+            QTimer.singleShot(0, window.change_password)
+        return shown
+
+    def _show(self, window: QWidget) -> QWidget:
+        old, self.window = self.window, window
+        window.show()
+        if old is not None:
+            old.hide()
+            old.deleteLater()
+        return window
+
+    def bring_forward(self) -> None:
+        if self.window is not None:
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()
+            QApplication.alert(self.window)
+
+
+def make_application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Duty Desk")
+    app.setOrganizationName("DutyDesk")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("duty-desk")
+    app.setWindowIcon(icon("app"))
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    return app
+
+
+def run_app(paths: DeskPaths) -> int:
+    from duty_desk.ui.single_instance import SingleInstance
+
+    app = make_application()
+    guard = SingleInstance(paths.root)
+    if guard.ask_running_instance():
+        print("Duty Desk is already open for this desk; it has been brought forward.")
+        return 0
+    guard.listen()
+    settings = _settings(paths)
+    apply_appearance(app, settings.appearance)
+    controller = DeskController(paths, settings)
+    guard.raise_requested.connect(controller.bring_forward)
+    controller.start()
+    if os.environ.get(EXIT_WHEN_SHOWN) == "1":
+        QTimer.singleShot(0, lambda: (print("DUTY_DESK_SHOWN", flush=True), app.quit()))
+    else:
+        QTimer.singleShot(200, _warm_imports)
+    return app.exec()
+
+
+def _settings(paths: DeskPaths) -> Settings:
+    from duty_desk.domain.errors import ValidationError
+
+    try:
+        return load_settings(paths.settings)
+    except ValidationError as error:
+        QMessageBox.warning(None, "Duty Desk settings", f"{error}\n\nUsing the default settings.")
+        return Settings()
+
+
+def _warm_imports() -> None:
+    """Load the store and crypto modules while the person types their password."""
+    import threading
+
+    def load() -> None:
+        import duty_desk.services.desk  # noqa: F401
+
+    threading.Thread(target=load, name="warm-imports", daemon=True).start()

@@ -1,0 +1,283 @@
+"""The main window: places down the side, the work in the middle, marking top and bottom,
+who/sync/next-due in the status bar, and the idle lock over everything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from duty_desk.domain.roles import Permission, may
+from duty_desk.ui.lock import IdleWatcher, LockScreen
+from duty_desk.ui.operations import run_in_background
+from duty_desk.ui.widgets import framed, heading, icon
+
+if TYPE_CHECKING:
+    from duty_desk.services.context import SignedIn
+    from duty_desk.services.settings import Settings
+
+
+@dataclass(frozen=True)
+class Place:
+    key: str
+    title: str
+    icon: str
+    purpose: str
+
+
+PLACES = (
+    Place(
+        "enquiries",
+        "Enquiries",
+        "enquiries",
+        "Tonight's enquiries about children, with the child's voice and a decision.",
+    ),
+    Place(
+        "sign-off",
+        "Sign-off",
+        "sign-off",
+        "Decisions waiting for a senior practitioner's or manager's approval.",
+    ),
+    Place(
+        "custody",
+        "Custody",
+        "custody",
+        "Young people in police custody who need a bed (PACE s.38(6)), with live clocks.",
+    ),
+    Place(
+        "handover",
+        "Handover",
+        "handover",
+        "Submitting the night to the day service and its acknowledgements.",
+    ),
+    Place(
+        "reports",
+        "Reports",
+        "reports",
+        "The handover pack, decision records and performance indicators.",
+    ),
+    Place("admin", "Admin", "admin", "People and roles on this desk."),
+)
+
+
+class MainWindow(QMainWindow):
+    signed_out = Signal()
+
+    def __init__(self, session: SignedIn, settings: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.locked = False
+        self._hidden_windows: list[QWidget] = []
+        self.setWindowTitle(self.tr("Duty Desk"))
+        self.setWindowIcon(icon("app"))
+        self.pages = QStackedWidget()
+        self.nav = QButtonGroup(self)
+        self.nav.setExclusive(True)
+        self.place_buttons: dict[str, QToolButton] = {}
+        self.workspace = framed(self._workspace(), settings.marking)
+        self.lock_screen = LockScreen(session.person.display_name)
+        self.lock_screen.unlock_requested.connect(self._unlock)
+        self.lock_screen.sign_out_requested.connect(self.sign_out)
+        self.screens = QStackedWidget()
+        self.screens.addWidget(self.workspace)
+        self.screens.addWidget(framed(self.lock_screen, settings.marking))
+        self.setCentralWidget(self.screens)
+        self._status_bar()
+        self._menus()
+        self.idle = IdleWatcher(settings.idle_lock_minutes * 60_000, self)
+        self.idle.idle.connect(self.lock)
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(self.idle)
+        self.show_place("enquiries")
+        self.resize(1100, 720)
+
+    # --- layout -------------------------------------------------------------------------
+
+    def _workspace(self) -> QWidget:
+        side = QWidget()
+        side.setAccessibleName(self.tr("Places"))
+        column = QVBoxLayout(side)
+        column.setContentsMargins(6, 8, 6, 8)
+        for number, place in enumerate(self._visible_places(), start=1):
+            button = QToolButton()
+            button.setObjectName("place")
+            button.setIconSize(QSize(28, 28))
+            button.setText(self.tr(place.title))
+            button.setIcon(icon(place.icon))
+            button.setCheckable(True)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            button.setMinimumWidth(96)
+            button.setAccessibleName(self.tr(place.title))
+            button.setToolTip(f"{self.tr(place.purpose)} (Ctrl+{number})")
+            button.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            button.clicked.connect(lambda _=False, key=place.key: self.show_place(key))
+            self.nav.addButton(button)
+            self.place_buttons[place.key] = button
+            column.addWidget(button)
+            self.pages.addWidget(self._page_for(place))
+        column.addStretch(1)
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(side)
+        row.addWidget(self.pages, 1)
+        return body
+
+    def _visible_places(self) -> list[Place]:
+        role = self.session.person.role
+        return [p for p in PLACES if p.key != "admin" or may(role, Permission.MANAGE_PEOPLE)]
+
+    def _page_for(self, place: Place) -> QWidget:
+        if place.key == "admin":
+            from duty_desk.ui.people_page import PeoplePage
+
+            self.people_page = PeoplePage(self.session)
+            return self.people_page
+        page = QWidget()
+        page.setObjectName(f"place-{place.key}")
+        layout = QVBoxLayout(page)
+        layout.addWidget(heading(self.tr(place.title), 1.3))
+        text = QLabel(self.tr(place.purpose) + "\n\n" + self.tr("Nothing here yet on this desk."))
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        layout.addStretch(1)
+        return page
+
+    def _status_bar(self) -> None:
+        person = self.session.person
+        self.who = QLabel(
+            self.tr("Signed in: %1 (%2)")
+            .replace("%1", person.display_name)
+            .replace("%2", person.role.label)
+        )
+        self.sync_state = QLabel(self.tr("Day service: not connected — working offline"))
+        self.next_due = QLabel(self.tr("Next due: nothing due"))
+        for label in (self.who, self.sync_state, self.next_due):
+            label.setAccessibleName(label.text())
+            self.statusBar().addWidget(label, 1)
+
+    def _menus(self) -> None:
+        desk = self.menuBar().addMenu(self.tr("&Desk"))
+        self.lock_action = self._action(
+            desk, self.tr("&Lock now"), "lock", QKeySequence("Ctrl+L"), self.lock
+        )
+        self._action(desk, self.tr("&Change my password…"), "key", None, self.change_password)
+        desk.addSeparator()
+        self._action(
+            desk, self.tr("Sign &out"), "sign-out", QKeySequence("Ctrl+Shift+Q"), self.sign_out
+        )
+        self._action(desk, self.tr("&Quit"), None, QKeySequence.StandardKey.Quit, self.close)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._action(
+            help_menu,
+            self.tr("&About Duty Desk"),
+            "info",
+            QKeySequence.StandardKey.HelpContents,
+            self.about,
+        )
+
+    def _action(self, menu, text, icon_name, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(icon(icon_name) if icon_name else QIcon(), text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # --- actions ------------------------------------------------------------------------
+
+    def show_place(self, key: str) -> None:
+        button = self.place_buttons[key]
+        button.setChecked(True)
+        self.pages.setCurrentIndex(list(self.place_buttons).index(key))
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        from duty_desk.services.desk import lock
+
+        self.locked = True
+        for window in QApplication.topLevelWidgets():
+            if window is not self and window.isVisible():
+                window.hide()
+                self._hidden_windows.append(window)
+        self.screens.setCurrentIndex(1)
+        self.menuBar().setEnabled(False)
+        self.statusBar().hide()
+        self.setWindowTitle(self.tr("Duty Desk — locked"))
+        self.lock_screen.reset()
+        lock(self.session)
+
+    def _unlock(self, password: str) -> None:
+        from duty_desk.services.desk import unlock
+
+        run_in_background(
+            lambda: unlock(self.session, password), self._unlocked, self._unlock_refused
+        )
+
+    def _unlocked(self, _result: object) -> None:
+        self.locked = False
+        self.screens.setCurrentIndex(0)
+        self.menuBar().setEnabled(True)
+        self.statusBar().show()
+        self.setWindowTitle(self.tr("Duty Desk"))
+        for window in self._hidden_windows:
+            window.show()
+        self._hidden_windows.clear()
+        self.idle.timer.start()
+
+    def _unlock_refused(self, error: Exception) -> None:
+        self.lock_screen.refused(str(error))
+
+    def change_password(self) -> None:
+        from duty_desk.services.people import change_own_password
+        from duty_desk.ui.people_dialogs import SetPasswordDialog
+
+        SetPasswordDialog(
+            self.tr("Change my password"),
+            lambda current, new: change_own_password(self.session, current, new),
+            ask_current=True,
+            parent=self,
+        ).exec()
+
+    def about(self) -> None:
+        from duty_desk.ui.about import AboutDialog
+
+        AboutDialog(self).exec()
+
+    def sign_out(self) -> None:
+        self._end_session()
+        self.signed_out.emit()
+        self.deleteLater()
+
+    def _end_session(self) -> None:
+        if self.session is None:
+            return
+        from duty_desk.services.desk import sign_out
+
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
+        self.idle.timer.stop()
+        for window in self._hidden_windows:
+            window.close()
+        session, self.session = self.session, None  # type: ignore[assignment]
+        sign_out(session)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._end_session()
+        super().closeEvent(event)

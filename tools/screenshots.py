@@ -1,0 +1,73 @@
+"""Screenshots of the app's windows under a real X server (Xvfb), for people to look at.
+
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python tools/screenshots.py OUT [light|dark]
+
+Builds a throwaway demo desk (needs a Secret Service: run inside dbus-run-session with
+gnome-keyring unlocked, as ./duty does), signs in as the demo administrator, and saves
+PNGs of the sign-in window, the main window, the Admin page and the lock screen.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from duty_desk.services.demo import DEMO_PASSWORD, build_demo
+from duty_desk.services.desk import remove_desk, sign_in
+from duty_desk.services.paths import DeskPaths
+from duty_desk.services.settings import Settings, save_settings
+from duty_desk.ui.app import make_application
+from duty_desk.ui.theme import apply_appearance
+
+
+def settle(ms: int = 400) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def snap(out: Path, name: str) -> None:
+    settle()
+    subprocess.run(["import", "-window", "root", str(out / f"{name}.png")], check=True)
+
+
+def main(out: Path, appearance: str) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = DeskPaths(Path(tempfile.mkdtemp()) / "desk")
+    build_demo(paths)
+    save_settings(paths.settings, Settings(appearance=appearance))
+    app: QApplication = make_application()
+    apply_appearance(app, appearance)
+    from duty_desk.ui.main_window import MainWindow
+    from duty_desk.ui.sign_in import SignInWindow
+
+    sign = SignInWindow(paths, "OFFICIAL-SENSITIVE")
+    sign.move(40, 40)
+    sign.show()
+    sign.username.setText("admin")
+    snap(out, f"sign-in-{appearance}")
+    sign.password.setText("wrong-password")
+    sign.attempt()
+    settle(1500)
+    snap(out, f"sign-in-error-{appearance}")
+    sign.close()
+    session = sign_in(paths, "admin", DEMO_PASSWORD)
+    window = MainWindow(session, Settings(appearance=appearance))
+    window.move(0, 0)
+    window.show()
+    snap(out, f"main-{appearance}")
+    window.show_place("admin")
+    snap(out, f"admin-{appearance}")
+    window.lock()
+    snap(out, f"locked-{appearance}")
+    window.close()
+    remove_desk(paths)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "light")
