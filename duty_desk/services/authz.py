@@ -18,12 +18,20 @@ _ACTIONS = {
 
 
 def authorize(session: SignedIn, permission: Permission) -> None:
-    role = session.person.role
-    if may(role, permission):
-        return
+    """Checked against the person as stored now: disabled since sign-in means refused."""
     with session.uow() as uow:
+        current = uow.people.get(session.person.id)
+        active = current is not None and current.active
+        role = current.role if current is not None else session.person.role
+        if active and may(role, permission):
+            return
         uow.record(
             NewEvent("person", session.person.id, "access.denied", {"action": permission.value})
         )
         uow.commit()
+    if not active:
+        raise Forbidden(
+            f"{session.person.display_name}'s account has been disabled, so they may not "
+            f"{_ACTIONS[permission]}. Sign out and sign in as someone else."
+        )
     raise Forbidden(f"A {role.label.lower()} may not {_ACTIONS[permission]}.")

@@ -105,8 +105,9 @@ class FirstRunWindow(QWidget):
     def _created(self, created: Any) -> None:
         self.password.clear()
         self.confirm.clear()
-        RecoveryKeyDialog(created.recovery_key, self).exec()
-        self.signed_in.emit(created.session)
+        self.recovery_dialog = RecoveryKeyDialog(created.recovery_key, self)
+        self.recovery_dialog.accepted.connect(lambda: self.signed_in.emit(created.session))
+        self.recovery_dialog.open()
 
 
 class RecoveryKeyDialog(QDialog):

@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.locked = False
         self._hidden_windows: list[QWidget] = []
+        self.dialog: QWidget | None = None
         self.setWindowTitle(self.tr("Duty Desk"))
         self.setWindowIcon(icon("app"))
         self.pages = QStackedWidget()
@@ -123,8 +124,11 @@ class MainWindow(QMainWindow):
             button.setMinimumWidth(96)
             button.setAccessibleName(self.tr(place.title))
             button.setToolTip(f"{self.tr(place.purpose)} (Ctrl+{number})")
-            button.setShortcut(QKeySequence(f"Ctrl+{number}"))
             button.clicked.connect(lambda _=False, key=place.key: self.show_place(key))
+            go = QAction(self.tr(place.title), self)
+            go.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            go.triggered.connect(lambda _=False, key=place.key: self.show_place(key))
+            self.addAction(go)
             self.nav.addButton(button)
             self.place_buttons[place.key] = button
             column.addWidget(button)
@@ -247,17 +251,19 @@ class MainWindow(QMainWindow):
         from duty_desk.services.people import change_own_password
         from duty_desk.ui.people_dialogs import SetPasswordDialog
 
-        SetPasswordDialog(
+        self.dialog = SetPasswordDialog(
             self.tr("Change my password"),
             lambda current, new: change_own_password(self.session, current, new),
             ask_current=True,
             parent=self,
-        ).exec()
+        )
+        self.dialog.open()
 
     def about(self) -> None:
         from duty_desk.ui.about import AboutDialog
 
-        AboutDialog(self).exec()
+        self.dialog = AboutDialog(self)
+        self.dialog.open()
 
     def sign_out(self) -> None:
         self._end_session()

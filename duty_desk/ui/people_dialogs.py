@@ -79,7 +79,7 @@ class AddPersonDialog(FormDialog):
         self.full_name = QLineEdit()
         self.role = QComboBox()
         for role in Role:
-            self.role.addItem(role.label, role)
+            self.role.addItem(role.label, role.value)
         self.password = QLineEdit()
         self.add_field(self.tr("&Username"), self.username, self.tr("Username"))
         self.add_field(self.tr("Full &name"), self.full_name, self.tr("Full name"))
@@ -94,7 +94,7 @@ class AddPersonDialog(FormDialog):
         self.submit = lambda: add(
             self.username.text(),
             self.full_name.text(),
-            self.role.currentData(),
+            Role(self.role.currentData()),
             passwords_match(self.password, self.confirm),
         )
 

@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -59,6 +61,7 @@ class PeoplePage(QWidget):
         self.disable_button = self._button("person-off", self.tr("&Disable…"), self.disable)
         self.reset_button = self._button("key", self.tr("&Reset password…"), self.reset_password)
         self.error = ErrorLine()
+        self.dialog: QDialog | None = None
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("People"), 1.3))
@@ -102,23 +105,32 @@ class PeoplePage(QWidget):
         def add(username: str, name: str, role, password: str) -> Person:  # type: ignore[no-untyped-def]
             return people_service.add_person(self._session, username, name, role, password)
 
-        dialog = AddPersonDialog(add, self)
-        if dialog.exec():
-            self.refresh()
+        self._open(AddPersonDialog(add, self))
 
     def disable(self) -> None:
         person = self.selected()
         if person is None:
             return
-        answer = QMessageBox.question(
-            self,
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             self.tr("Disable %1?").replace("%1", person.display_name),
             self.tr(
                 "%1 will no longer be able to sign in to this desk. Their records stay."
             ).replace("%1", person.display_name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def answered(button: QAbstractButton) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes:
+                self._disable(person)
+
+        box.buttonClicked.connect(answered)
+        self.dialog = box
+        box.open()
+
+    def _disable(self, person: Person) -> None:
         try:
             people_service.disable_person(self._session, person.username)
         except DutyDeskError as error:
@@ -135,5 +147,10 @@ class PeoplePage(QWidget):
             ask_current=False,
             parent=self,
         )
-        if dialog.exec():
-            self.refresh()
+        self._open(dialog)
+
+    def _open(self, dialog: QDialog) -> None:
+        """Window-modal and non-blocking; the list refreshes when the dialog is accepted."""
+        dialog.accepted.connect(self.refresh)
+        self.dialog = dialog
+        dialog.open()

@@ -1,0 +1,1 @@
+"""Printed documents (reportlab): handover pack, decision record, custody log."""

@@ -1,0 +1,96 @@
+"""Idle lock: hides every piece of personal data, keeps the typing, only the same person unlocks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+
+from duty_desk.store.event_log import EventLog
+from duty_desk.ui.about import AboutDialog
+from duty_desk.ui.main_window import MainWindow
+from tests.conftest import ADMIN_PASSWORD
+
+
+def _visible_text(root: QWidget) -> str:
+    parts = []
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        if isinstance(widget, QLabel | QLineEdit):
+            parts.append(widget.text())
+    return "\n".join(parts)
+
+
+def _event_types(session) -> list[str]:  # type: ignore[no-untyped-def]
+    with session.uow() as uow:
+        return [e.type for e in EventLog(uow.session, session.desk.device_id).all()]
+
+
+def test_idle_lock_hides_everything_and_unlock_keeps_the_typing(qtbot, admin, people, settings):  # type: ignore[no-untyped-def]
+    window = MainWindow(admin, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_place("admin")
+    assert "Test Senior practitioner" in [
+        window.people_page.model.person(r).display_name
+        for r in range(window.people_page.model.rowCount())
+    ]
+    qtbot.keyClicks(window.people_page.filter, "half-typed note")
+    about = AboutDialog(window)
+    about.show()
+    window.idle.timer.setInterval(150)
+    window.idle.timer.start()
+
+    qtbot.waitUntil(lambda: window.locked, timeout=5000)
+    assert not window.people_page.isVisible()
+    assert not window.people_page.table.isVisible()
+    assert not about.isVisible()
+    assert not window.statusBar().isVisible()
+    assert window.windowTitle() == "Duty Desk — locked"
+    shown = _visible_text(window)
+    assert "half-typed note" not in shown
+    assert "Test Senior practitioner" not in shown
+
+    qtbot.keyClicks(window.lock_screen.password, "somebody else's password")
+    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(window.lock_screen.error.isVisible, timeout=15000)
+    assert "not the password" in window.lock_screen.error.text()
+    assert window.locked
+
+    qtbot.keyClicks(window.lock_screen.password, ADMIN_PASSWORD)
+    qtbot.keyClick(window.lock_screen.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.locked, timeout=15000)
+    assert window.people_page.isVisible()
+    assert window.people_page.filter.text() == "half-typed note"
+    assert about.isVisible()
+    assert window.statusBar().isVisible()
+    types = _event_types(admin)
+    assert types[-3:] == ["session.locked", "session.unlock_failed", "session.unlocked"]
+    about.close()
+
+
+def test_activity_postpones_the_lock(qtbot, admin, settings):  # type: ignore[no-untyped-def]
+    window = MainWindow(admin, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.idle.timer.setInterval(400)
+    window.idle.timer.start()
+    for _ in range(6):
+        qtbot.wait(150)
+        qtbot.keyClick(window.pages.currentWidget(), Qt.Key.Key_Shift)
+    assert not window.locked
+    qtbot.waitUntil(lambda: window.locked, timeout=3000)
+
+
+def test_lock_now_from_the_keyboard(qtbot, admin, settings):  # type: ignore[no-untyped-def]
+    window = MainWindow(admin, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.locked
+    assert window.lock_screen.password.hasFocus()
