@@ -16,7 +16,7 @@ from duty_desk.store import projections
 from duty_desk.store.database import Store
 from duty_desk.store.unit_of_work import UnitOfWork
 
-GUARDS = ("events_refuse_update", "events_refuse_delete")
+GUARDS = ("events_refuse_update", "events_refuse_delete", "events_advance_head")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,19 @@ from duty_desk.domain.events import (
     NewEvent,
     canonical_json,
     event_hash,
+    format_instant,
     next_hlc,
 )
-from duty_desk.store.schema import ChainHeadRow, EventRow
+from duty_desk.store.schema import EventRow
+
+# The hot path runs two prepared statements on the DB-API cursor of the session's own
+# connection (same transaction); SQLAlchemy's statement machinery cost more than the
+# encrypted commit itself. The chain head is advanced by the events_advance_head trigger.
+_HEAD_SQL = "SELECT seq, hash, hlc FROM chain_heads WHERE device_id = ?"
+_INSERT_SQL = (
+    "INSERT INTO events (id, device_id, seq, stream_kind, stream_id, type, payload, actor_id,"
+    " actor_role, occurred_at, hlc, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 class EventLog:
@@ -29,33 +39,29 @@ class EventLog:
         self._device_id = device_id
 
     def append(self, new: NewEvent, actor: Actor, now: datetime) -> Event:
-        head = self._session.get(ChainHeadRow, self._device_id)
-        seq = head.seq + 1 if head else 1
-        prev_hash = head.hash if head else GENESIS_HASH
-        draft = Event(
-            id=str(uuid.uuid4()),
-            device_id=self._device_id,
-            seq=seq,
-            stream_kind=new.stream_kind,
-            stream_id=new.stream_id,
-            type=new.type,
-            payload=json.loads(canonical_json(dict(new.payload))),
-            actor_id=actor.user_id,
-            actor_role=actor.role,
-            occurred_at=now,
-            hlc=next_hlc(head.hlc if head else None, now, self._device_id),
-            prev_hash=prev_hash,
-            hash="",
-        )
-        event = _with_hash(draft)
-        self._session.add(to_row(event))
-        if head is None:
-            self._session.add(
-                ChainHeadRow(device_id=self._device_id, seq=seq, hash=event.hash, hlc=event.hlc)
+        """Chain one event onto this device's log, inside the session's transaction."""
+        cursor = self._session.connection().connection.cursor()
+        try:
+            head = cursor.execute(_HEAD_SQL, (self._device_id,)).fetchone()
+            draft = Event(
+                id=str(uuid.uuid4()),
+                device_id=self._device_id,
+                seq=head[0] + 1 if head else 1,
+                stream_kind=new.stream_kind,
+                stream_id=new.stream_id,
+                type=new.type,
+                payload=json.loads(canonical_json(dict(new.payload))),
+                actor_id=actor.user_id,
+                actor_role=actor.role,
+                occurred_at=now,
+                hlc=next_hlc(head[2] if head else None, now, self._device_id),
+                prev_hash=head[1] if head else GENESIS_HASH,
+                hash="",
             )
-        else:
-            head.seq, head.hash, head.hlc = seq, event.hash, event.hlc
-        self._session.flush()
+            event = replace(draft, hash=event_hash(draft))
+            cursor.execute(_INSERT_SQL, _row_tuple(event))
+        finally:
+            cursor.close()
         return event
 
     def all(self) -> Iterator[Event]:
@@ -72,26 +78,44 @@ class EventLog:
         return [from_row(row) for row in self._session.execute(query).scalars()]
 
 
-def _with_hash(draft: Event) -> Event:
-    return replace(draft, hash=event_hash(draft))
+def _row_tuple(event: Event) -> tuple[object, ...]:
+    return (
+        event.id,
+        event.device_id,
+        event.seq,
+        event.stream_kind,
+        event.stream_id,
+        event.type,
+        canonical_json(event.payload),
+        event.actor_id,
+        event.actor_role,
+        format_instant(event.occurred_at),
+        event.hlc,
+        event.prev_hash,
+        event.hash,
+    )
+
+
+def _row_values(event: Event) -> dict[str, object]:
+    return {
+        "id": event.id,
+        "device_id": event.device_id,
+        "seq": event.seq,
+        "stream_kind": event.stream_kind,
+        "stream_id": event.stream_id,
+        "type": event.type,
+        "payload": canonical_json(event.payload),
+        "actor_id": event.actor_id,
+        "actor_role": event.actor_role,
+        "occurred_at": event.occurred_at,
+        "hlc": event.hlc,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
 
 
 def to_row(event: Event) -> EventRow:
-    return EventRow(
-        id=event.id,
-        device_id=event.device_id,
-        seq=event.seq,
-        stream_kind=event.stream_kind,
-        stream_id=event.stream_id,
-        type=event.type,
-        payload=canonical_json(event.payload),
-        actor_id=event.actor_id,
-        actor_role=event.actor_role,
-        occurred_at=event.occurred_at,
-        hlc=event.hlc,
-        prev_hash=event.prev_hash,
-        hash=event.hash,
-    )
+    return EventRow(**_row_values(event))
 
 
 def from_row(row: EventRow) -> Event:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from duty_desk import __version__
 from duty_desk.services.settings import Settings, load_settings
+from duty_desk.ui.instance_lock import InstanceLock
 from duty_desk.ui.theme import apply_appearance
 from duty_desk.ui.widgets import icon
 
@@ -30,6 +31,7 @@ class DeskController(QObject):
         self.paths = paths
         self.settings = settings
         self.window: QWidget | None = None
+        self.instance_server: QObject | None = None
 
     def start(self) -> QWidget:
         if self.paths.exists():
@@ -81,30 +83,56 @@ def make_application() -> QApplication:
     app.setOrganizationName("DutyDesk")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("duty-desk")
-    app.setWindowIcon(icon("app"))
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     return app
 
 
 def run_app(paths: DeskPaths) -> int:
-    from duty_desk.ui.single_instance import SingleInstance
-
+    """Show the first window as soon as possible; everything else waits until it is up."""
+    lock = InstanceLock(paths.root)
+    if not lock.acquire():
+        return _forward_to_running_instance(paths)
     app = make_application()
-    guard = SingleInstance(paths.root)
-    if guard.ask_running_instance():
-        print("Duty Desk is already open for this desk; it has been brought forward.")
-        return 0
-    guard.listen()
     settings = _settings(paths)
     apply_appearance(app, settings.appearance)
     controller = DeskController(paths, settings)
-    guard.raise_requested.connect(controller.bring_forward)
     controller.start()
     if os.environ.get(EXIT_WHEN_SHOWN) == "1":
         QTimer.singleShot(0, lambda: (print("DUTY_DESK_SHOWN", flush=True), app.quit()))
     else:
-        QTimer.singleShot(200, _warm_imports)
-    return app.exec()
+        QTimer.singleShot(0, lambda: _after_first_window(paths, controller))
+    try:
+        return app.exec()
+    finally:
+        lock.release()
+
+
+def _after_first_window(paths: DeskPaths, controller: DeskController) -> None:
+    from duty_desk import logs
+    from duty_desk.ui.single_instance import SingleInstance
+
+    QApplication.instance().setWindowIcon(icon("app"))  # type: ignore[union-attr]
+    logs.configure(paths.logs)
+    log.info("app started (version %s)", __version__)
+    controller.instance_server = SingleInstance(paths.root, controller)
+    controller.instance_server.raise_requested.connect(controller.bring_forward)
+    controller.instance_server.listen()
+    _warm_imports()
+
+
+def _forward_to_running_instance(paths: DeskPaths) -> int:
+    from duty_desk.ui.single_instance import SingleInstance
+
+    make_application()
+    if SingleInstance(paths.root).ask_running_instance(patience_ms=3000):
+        print("Duty Desk is already open for this desk; it has been brought forward.")
+        return 0
+    print(
+        "Duty Desk is already open for this desk but did not answer. Close it, or wait a "
+        "moment and try again.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _settings(paths: DeskPaths) -> Settings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from duty_desk.ui.operations import run_in_background
-from duty_desk.ui.widgets import ErrorLine, framed, heading, icon
+from duty_desk.ui.widgets import ErrorLine, framed, heading, icon, right_aligned
 
 if TYPE_CHECKING:
     from duty_desk.services.paths import DeskPaths
@@ -68,7 +68,7 @@ class FirstRunWindow(QWidget):
             form.addRow(buddy, field)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        layout.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(right_aligned(self.create_button))
         layout.addStretch(1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

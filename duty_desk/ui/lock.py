@@ -54,7 +54,6 @@ class LockScreen(QWidget):
     def __init__(self, person_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lockScreen")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName(self.tr("Password to unlock"))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from duty_desk.domain.roles import Permission, may
 from duty_desk.ui.lock import IdleWatcher, LockScreen
 from duty_desk.ui.operations import run_in_background
+from duty_desk.ui.theme import NAV_STYLE
 from duty_desk.ui.widgets import framed, heading, icon
 
 if TYPE_CHECKING:
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
     def _workspace(self) -> QWidget:
         side = QWidget()
         side.setAccessibleName(self.tr("Places"))
+        side.setStyleSheet(NAV_STYLE)
         column = QVBoxLayout(side)
         column.setContentsMargins(6, 8, 6, 8)
         for number, place in enumerate(self._visible_places(), start=1):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from duty_desk.ui.operations import run_in_background
-from duty_desk.ui.widgets import ErrorLine, framed, heading, icon
+from duty_desk.ui.widgets import ErrorLine, framed, heading, logo_pixmap, right_aligned
 
 if TYPE_CHECKING:
     from duty_desk.services.paths import DeskPaths
@@ -31,7 +31,6 @@ class SignInWindow(QWidget):
         super().__init__(parent)
         self._paths = paths
         self.setWindowTitle(self.tr("Duty Desk — sign in"))
-        self.setWindowIcon(icon("app"))
         self.username = QLineEdit()
         self.username.setAccessibleName(self.tr("Username"))
         self.password = QLineEdit()
@@ -56,7 +55,7 @@ class SignInWindow(QWidget):
         layout.setContentsMargins(40, 24, 40, 24)
         title_row = QHBoxLayout()
         logo = QLabel()
-        logo.setPixmap(icon("app").pixmap(48, 48))
+        logo.setPixmap(logo_pixmap(48))
         logo.setAccessibleName(self.tr("Duty Desk logo"))
         title_row.addWidget(logo)
         title_row.addWidget(heading(self.tr("Duty Desk")), 1)
@@ -67,7 +66,7 @@ class SignInWindow(QWidget):
         form.addRow(self._buddy(self.tr("&Password"), self.password), self.password)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        layout.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(right_aligned(self.sign_in_button))
         layout.addStretch(1)
         help_text = QLabel(
             self.tr(
@@ -117,6 +116,8 @@ class SignInWindow(QWidget):
         self.sign_in_button.setEnabled(not busy)
         self.sign_in_button.setText(self.tr("Signing in…") if busy else self.tr("&Sign in"))
         if busy:
+            from PySide6.QtCore import Qt
+
             self.setCursor(Qt.CursorShape.BusyCursor)
         else:
             self.unsetCursor()

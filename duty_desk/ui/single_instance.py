@@ -6,7 +6,7 @@ import getpass
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 
@@ -24,11 +24,19 @@ class SingleInstance(QObject):
         self._server = QLocalServer(self)
         self._server.newConnection.connect(self._on_connection)
 
-    def ask_running_instance(self) -> bool:
-        """True if another instance answered (and was asked to raise its window)."""
+    def ask_running_instance(self, patience_ms: int = 500) -> bool:
+        """True if another instance answered (and was asked to raise its window).
+
+        The first instance starts listening just after its window appears, so a launch
+        in that moment waits up to ``patience_ms`` for it.
+        """
         socket = QLocalSocket()
-        socket.connectToServer(self.name)
-        if not socket.waitForConnected(500):
+        for _ in range(max(1, patience_ms // 100)):
+            socket.connectToServer(self.name)
+            if socket.waitForConnected(100):
+                break
+            QThread.msleep(100)
+        else:
             return False
         socket.write(b"raise\n")
         socket.flush()

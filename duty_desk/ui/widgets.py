@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from duty_desk.resources import resource
+from duty_desk.ui.theme import ERROR_STYLE, MARKING_STYLE
 
 
 @cache
 def icon(name: str) -> QIcon:
     return QIcon(str(resource("icons", f"{name}.svg")))
+
+
+def logo_pixmap(size: int) -> QPixmap:
+    """The logo from a PNG: the first window shows it without loading Qt's SVG plugin."""
+    pixmap = QPixmap(str(resource("icons", "app-96.png")))
+    pixmap.setDevicePixelRatio(pixmap.width() / size)
+    return pixmap
 
 
 class MarkingBanner(QLabel):
@@ -22,7 +29,7 @@ class MarkingBanner(QLabel):
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self.setObjectName("marking")
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet(MARKING_STYLE)  # also centres it, without touching Qt's enums
         self.setAccessibleName(self.tr("Protective marking: %1").replace("%1", text))
 
 
@@ -32,9 +39,9 @@ class ErrorLine(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("error")
+        self.setStyleSheet(ERROR_STYLE)
         self.setWordWrap(True)
         self.setAccessibleName(self.tr("Error message"))
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
 
     def show_message(self, text: str) -> None:
@@ -54,6 +61,14 @@ def framed(content: QWidget, marking: str, parent: QWidget | None = None) -> QWi
     layout.addWidget(content, 1)
     layout.addWidget(MarkingBanner(marking))
     return frame
+
+
+def right_aligned(*widgets: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for widget in widgets:
+        row.addWidget(widget)
+    return row
 
 
 def heading(text: str, size: float = 1.5) -> QLabel:

@@ -1,0 +1,1 @@
+"""Benchmarks: measurements against floors taken in the same run (not tests)."""
