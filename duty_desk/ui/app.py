@@ -111,7 +111,12 @@ def _after_first_window(paths: DeskPaths, controller: DeskController) -> None:
     from duty_desk import logs
     from duty_desk.ui.single_instance import SingleInstance
 
-    QApplication.instance().setWindowIcon(icon("app"))  # type: ignore[union-attr]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setWindowIcon(icon("app"))
+    if controller.settings.appearance == "system":
+        hints = app.styleHints()
+        hints.colorSchemeChanged.connect(lambda _scheme: apply_appearance(app, "system"))
     logs.configure(paths.logs)
     log.info("app started (version %s)", __version__)
     controller.instance_server = SingleInstance(paths.root, controller)
