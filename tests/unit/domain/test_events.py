@@ -1,0 +1,55 @@
+"""Canonical encoding, UTC instants and the hybrid logical clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from duty_desk.domain.clock import show_local
+from duty_desk.domain.events import canonical_json, format_instant, next_hlc, parse_instant
+
+
+def test_canonical_json_is_stable_and_keeps_unicode() -> None:
+    assert canonical_json({"b": 1, "a": ["é", None]}) == '{"a":["é",null],"b":1}'
+    assert canonical_json({"a": 1, "b": 2}) == canonical_json({"b": 2, "a": 1})
+
+
+def test_instants_are_utc_with_microseconds() -> None:
+    bst = timezone(timedelta(hours=1))
+    moment = datetime(2026, 6, 1, 2, 3, 4, 5, tzinfo=bst)
+    assert format_instant(moment) == "2026-06-01T01:03:04.000005Z"
+    assert parse_instant(format_instant(moment)) == moment
+    assert parse_instant(format_instant(moment)).tzinfo is UTC
+
+
+def test_naive_datetimes_are_refused() -> None:
+    with pytest.raises(ValueError, match="naive datetime"):
+        format_instant(datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+def test_hlc_never_goes_backwards() -> None:
+    t = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    first = next_hlc(None, t, "dev")
+    same = next_hlc(first, t, "dev")
+    earlier = next_hlc(same, t - timedelta(hours=1), "dev")
+    later = next_hlc(earlier, t + timedelta(seconds=1), "dev")
+    assert first.endswith(".00000.dev") and same.endswith(".00001.dev")
+    assert earlier.endswith(".00002.dev")
+    assert first < same < earlier < later
+    assert later.endswith(".00000.dev")
+
+
+@pytest.mark.parametrize(
+    ("utc", "shown"),
+    [
+        (datetime(2026, 1, 15, 23, 5, tzinfo=UTC), "15/01/2026 23:05"),
+        (datetime(2026, 7, 15, 23, 5, tzinfo=UTC), "16/07/2026 00:05"),  # BST
+        (datetime(2026, 3, 29, 1, 0, tzinfo=UTC), "29/03/2026 02:00"),  # clocks go forward
+        (datetime(2026, 10, 25, 0, 59, tzinfo=UTC), "25/10/2026 01:59"),  # still BST
+        (datetime(2026, 10, 25, 1, 0, tzinfo=UTC), "25/10/2026 01:00"),  # GMT again
+    ],
+)
+def test_shown_in_london(utc: datetime, shown: str) -> None:
+    assert show_local(utc) == shown
+    assert show_local(utc, with_date=False) == shown[-5:]

@@ -1,0 +1,52 @@
+"""The sealed file of failed sign-ins and the pause after five."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from duty_desk.security.errors import SignInPaused
+from duty_desk.security.failures import PAUSE_AFTER, PAUSE_SECONDS, FailureLog
+
+T0 = datetime(2026, 11, 21, 23, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> FailureLog:
+    return FailureLog(tmp_path / "failures.bin", secrets.token_bytes(32), "device-1")
+
+
+def test_attempts_are_counted_and_sealed(log: FailureLog, tmp_path: Path) -> None:
+    assert log.read() == []
+    assert log.add("zyxwvutsrq", T0) == 1
+    assert log.add("zyxwvutsrq", T0 + timedelta(seconds=1)) == 2
+    assert [(a.username, a.at) for a in log.read()] == [
+        ("zyxwvutsrq", T0),
+        ("zyxwvutsrq", T0 + timedelta(seconds=1)),
+    ]
+    assert b"zyxwvutsrq" not in (tmp_path / "failures.bin").read_bytes()
+    log.clear()
+    assert log.read() == [] and not (tmp_path / "failures.bin").exists()
+
+
+def test_another_device_secret_cannot_read_it(log: FailureLog, tmp_path: Path) -> None:
+    log.add("sam", T0)
+    stranger = FailureLog(tmp_path / "failures.bin", secrets.token_bytes(32), "device-1")
+    (attempt,) = stranger.read()
+    assert attempt.username == "(unreadable failure record)"
+
+
+def test_pause_after_five(log: FailureLog) -> None:
+    for n in range(PAUSE_AFTER - 1):
+        log.add("sam", T0 + timedelta(seconds=n))
+    log.check_not_paused(T0 + timedelta(seconds=PAUSE_AFTER))
+    last = T0 + timedelta(seconds=10)
+    log.add("sam", last)
+    with pytest.raises(SignInPaused, match=r"^5 wrong passwords in a row") as paused:
+        log.check_not_paused(last + timedelta(seconds=10))
+    assert paused.value.seconds_left == PAUSE_SECONDS - 10 + 1
+    assert "ask your on-call manager to reset your password" in str(paused.value)
+    log.check_not_paused(last + timedelta(seconds=PAUSE_SECONDS))
