@@ -262,7 +262,11 @@ def main(argv: list[str]) -> int:
     from duty_desk import logs
 
     try:
-        logs.configure(_paths(args).logs)
+        paths = _paths(args)
+        if paths.exists():  # a refused "init" must leave nothing behind, not even a log
+            logs.configure(paths.logs)
+        else:
+            logging.getLogger("duty_desk").addHandler(logging.NullHandler())
         log.info("command %s", getattr(args.func, "__name__", "?"))
         result: int = args.func(args)
         return result

@@ -3,12 +3,14 @@
 A failed attempt cannot be written to the encrypted log (the database key is not
 available yet), so attempts are kept in a small file sealed with a key derived from the
 device secret, and moved into the log as events at the next successful sign-in. After
-``PAUSE_AFTER`` failures in a row each attempt must wait ``PAUSE_SECONDS``.
+``PAUSE_AFTER`` failures in a row for one username, each further attempt for that
+username must wait ``PAUSE_SECONDS`` (others can still sign in).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,24 +48,25 @@ class FailureLog:
         return [FailedAttempt(a["u"], parse_instant(a["t"])) for a in json.loads(plain)]
 
     def add(self, username: str, at: datetime) -> int:
+        """Record a failure; returns how many failures in a row this username now has."""
         attempts = [*self.read(), FailedAttempt(username, at)]
         raw = json.dumps([{"u": a.username, "t": format_instant(a.at)} for a in attempts])
         nonce, sealed = seal(self._key, raw.encode(), self._aad)
         write_atomically(self._path, nonce + sealed)
-        return len(attempts)
+        return sum(1 for a in attempts if a.username == username)
 
     def clear(self) -> None:
         self._path.unlink(missing_ok=True)
 
-    def check_not_paused(self, now: datetime) -> None:
-        attempts = self.read()
+    def check_not_paused(self, username: str, now: datetime) -> None:
+        attempts = [a for a in self.read() if a.username == username]
         if len(attempts) < PAUSE_AFTER:
             return
         wait_until = attempts[-1].at + timedelta(seconds=PAUSE_SECONDS)
         if now < wait_until:
-            seconds = int((wait_until - now).total_seconds()) + 1
+            seconds = math.ceil((wait_until - now).total_seconds())
             raise SignInPaused(
-                f"{len(attempts)} wrong passwords in a row. Wait {seconds} seconds before "
-                "trying again, or ask your on-call manager to reset your password.",
+                f"{len(attempts)} wrong passwords in a row for this username. Wait {seconds} "
+                "seconds before trying again, or ask an administrator to reset the password.",
                 seconds,
             )

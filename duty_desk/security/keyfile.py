@@ -13,10 +13,12 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from duty_desk import filelock
 from duty_desk.security.crypto import (
     Argon2Params,
     argon2id,
@@ -200,6 +202,15 @@ def save(path: Path, keyfile: KeyFile) -> None:
         },
     }
     write_atomically(path, json.dumps(data, indent=2).encode("utf-8"))
+
+
+def update(path: Path, change: Callable[[KeyFile], KeyFile]) -> KeyFile:
+    """Read, change and write the key file under a lock, so that two processes on one desk
+    (the app and the command line) never lose each other's changes."""
+    with filelock.held(path.with_name(path.name + ".lock")):
+        changed = change(load(path))
+        save(path, changed)
+    return changed
 
 
 def write_atomically(path: Path, content: bytes) -> None:

@@ -72,6 +72,9 @@ def rebuild_projections(session: SignedIn) -> int:
     authorize(session, Permission.REBUILD_PROJECTIONS)
     with session.uow() as uow:
         count = projections.rebuild(uow.session)
+        uow.record(
+            NewEvent("desk", session.desk.device_id, "audit.rebuilt", {"events_replayed": count})
+        )
         uow.commit()
     return count
 

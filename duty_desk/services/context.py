@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from duty_desk.domain.clock import Clock, utc_now
@@ -32,8 +33,8 @@ class Desk:
         """Read fresh from disk: another process (the CLI) may have changed it."""
         return keyfiles.load(self.paths.keyfile)
 
-    def save_keyfile(self, keyfile: KeyFile) -> None:
-        keyfiles.save(self.paths.keyfile, keyfile)
+    def update_keyfile(self, change: Callable[[KeyFile], KeyFile]) -> None:
+        keyfiles.update(self.paths.keyfile, change)
 
     def close(self) -> None:
         self.store.close()

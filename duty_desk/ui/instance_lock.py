@@ -1,14 +1,11 @@
-"""Is this the first Duty Desk open on this desk? A lock file answers without Qt networking.
-
-The operating system releases the lock when the process ends, even after a crash or a
-kill, so a stale lock can never keep the desk shut.
-"""
+"""Is this the first Duty Desk open on this desk? A lock file answers without Qt networking."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import IO
+
+from duty_desk.filelock import try_lock
 
 
 class InstanceLock:
@@ -19,9 +16,7 @@ class InstanceLock:
     def acquire(self) -> bool:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+b")
-        try:
-            _lock(handle)
-        except OSError:
+        if not try_lock(handle):
             handle.close()
             return False
         self._handle = handle
@@ -31,14 +26,3 @@ class InstanceLock:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
-
-
-def _lock(handle: IO[bytes]) -> None:
-    if sys.platform == "win32":
-        import msvcrt
-
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

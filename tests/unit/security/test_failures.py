@@ -39,14 +39,16 @@ def test_another_device_secret_cannot_read_it(log: FailureLog, tmp_path: Path) -
     assert attempt.username == "(unreadable failure record)"
 
 
-def test_pause_after_five(log: FailureLog) -> None:
+def test_pause_after_five_for_that_username_only(log: FailureLog) -> None:
     for n in range(PAUSE_AFTER - 1):
         log.add("sam", T0 + timedelta(seconds=n))
-    log.check_not_paused(T0 + timedelta(seconds=PAUSE_AFTER))
+    log.check_not_paused("sam", T0 + timedelta(seconds=PAUSE_AFTER))
     last = T0 + timedelta(seconds=10)
-    log.add("sam", last)
+    assert log.add("sam", last) == PAUSE_AFTER
     with pytest.raises(SignInPaused, match=r"^5 wrong passwords in a row") as paused:
-        log.check_not_paused(last + timedelta(seconds=10))
-    assert paused.value.seconds_left == PAUSE_SECONDS - 10 + 1
-    assert "ask your on-call manager to reset your password" in str(paused.value)
-    log.check_not_paused(last + timedelta(seconds=PAUSE_SECONDS))
+        log.check_not_paused("sam", last + timedelta(seconds=10))
+    assert paused.value.seconds_left == PAUSE_SECONDS - 10
+    assert f"Wait {PAUSE_SECONDS - 10} seconds" in str(paused.value)
+    assert "ask an administrator to reset the password" in str(paused.value)
+    log.check_not_paused("admin", last + timedelta(seconds=10))  # others are not shut out
+    log.check_not_paused("sam", last + timedelta(seconds=PAUSE_SECONDS))
