@@ -57,7 +57,7 @@ class DeskController(QObject):
         window.signed_out.connect(self.show_sign_in)
         shown = self._show(window)
         if session.person.must_change_password:
-            QTimer.singleShot(0, window.change_password)
+            QTimer.singleShot(0, window.require_password_change)
         return shown
 
     def _show(self, window: QWidget) -> QWidget:

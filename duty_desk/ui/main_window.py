@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -250,16 +251,33 @@ class MainWindow(QMainWindow):
         self.lock_screen.refused(str(error))
 
     def change_password(self) -> None:
+        self._password_dialog(self.tr("Change my password"))
+
+    def require_password_change(self) -> None:
+        """A password set by an administrator is temporary: choose your own, or sign out."""
+        dialog = self._password_dialog(
+            self.tr("Choose your own password"),
+            self.tr(
+                "An administrator set your password. Choose one only you know before using "
+                "the desk; cancelling signs you out."
+            ),
+        )
+        dialog.rejected.connect(self.sign_out)
+
+    def _password_dialog(self, title: str, intro: str = "") -> QDialog:
         from duty_desk.services.people import change_own_password
         from duty_desk.ui.people_dialogs import SetPasswordDialog
 
-        self.dialog = SetPasswordDialog(
-            self.tr("Change my password"),
+        dialog = SetPasswordDialog(
+            title,
             lambda current, new: change_own_password(self.session, current, new),
             ask_current=True,
             parent=self,
+            intro=intro,
         )
-        self.dialog.open()
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     def about(self) -> None:
         from duty_desk.ui.about import AboutDialog

@@ -108,8 +108,13 @@ class SetPasswordDialog(FormDialog):
         apply: Callable[..., Any],
         ask_current: bool,
         parent: QWidget | None = None,
+        intro: str = "",
     ) -> None:
         super().__init__(title, parent)
+        if intro:
+            note = QLabel(intro)
+            note.setWordWrap(True)
+            self.form.addRow(note)
         self.current = (
             self.password_field(self.tr("&Current password"), self.tr("Current password"))
             if ask_current
