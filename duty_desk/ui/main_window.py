@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
             button.setText(self.tr(place.title))
             button.setIcon(icon(place.icon))
             button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
             button.setMinimumWidth(96)
             button.setAccessibleName(self.tr(place.title))

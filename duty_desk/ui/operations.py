@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
 
 class _Relay(QObject):
@@ -31,19 +31,15 @@ class _Job(QRunnable):
             self._relay.succeeded.emit(result)
 
 
-_in_flight: set[_Relay] = set()
-
-
 def run_in_background(
     work: Callable[[], Any],
     on_success: Callable[[Any], None],
     on_failure: Callable[[Exception], None],
 ) -> None:
-    relay = _Relay()
-    _in_flight.add(relay)
+    relay = _Relay(QCoreApplication.instance())  # owned by the app until it has reported
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
-        _in_flight.discard(relay)
+        relay.deleteLater()
         callback(value)
 
     relay.succeeded.connect(lambda value: finish(on_success, value))
