@@ -94,13 +94,18 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from duty_desk.services.demo import build_demo
+    from duty_desk.services.demo import build_demo, is_demo_desk
     from duty_desk.services.desk import remove_desk
 
     paths = _paths(args)
     if paths.exists():
+        if not is_demo_desk(paths):
+            raise CliError(
+                f"{paths.root} holds a real desk, not a demo: nothing was changed. "
+                "Choose another folder with --data-dir."
+            )
         if not args.replace:
-            print(f"A desk already exists in {paths.root}; use --replace to rebuild the demo.")
+            print(f"A demo desk already exists in {paths.root}; --replace rebuilds it.")
             return 0
         remove_desk(paths)
     demo = build_demo(paths)
@@ -179,12 +184,25 @@ def cmd_audit_rebuild(session: SignedIn, args: argparse.Namespace) -> int:
     return 0
 
 
+@_with_session
+def cmd_password(session: SignedIn, args: argparse.Namespace) -> int:
+    from duty_desk.services.people import change_own_password
+
+    current = read_secret(PASSWORD_ENV, "Current password: ")
+    new = read_secret(NEW_PASSWORD_ENV, "New password: ")
+    change_own_password(session, current, new)
+    print(f"Password changed for {session.person.display_name}.")
+    return 0
+
+
 def cmd_recover(args: argparse.Namespace) -> int:
     from duty_desk.services.desk import recover, sign_out
 
     key = read_secret(RECOVERY_ENV, "Recovery key: ")
     password = read_secret(NEW_PASSWORD_ENV, f"New password for {args.username}: ")
-    session = recover(_paths(args), key, args.username, password)
+    session = recover(
+        _paths(args), key, args.username, password, new_device_secret=args.new_device_secret
+    )
     sign_out(session)
     print(f"Recovered: {args.username} can sign in with the new password.")
     return 0
@@ -211,6 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true", help="delete an existing desk there first")
     p = command("recover", cmd_recover, "open the desk with the recovery key; new admin password")
     p.add_argument("--username", required=True, help="the administrator to recover")
+    p.add_argument(
+        "--new-device-secret",
+        action="store_true",
+        help="the credential store lost the device secret: make a new one (everyone else "
+        "then needs a password reset)",
+    )
+    _acting(command("password", cmd_password, f"change your own password ({NEW_PASSWORD_ENV})"))
 
     users = command("users", lambda a: _missing(users), "manage people").add_subparsers(
         metavar="ACTION"
@@ -276,3 +301,11 @@ def main(argv: list[str]) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # never a traceback: its text can hold personal data
+        logs.log_unexpected(error)
+        print(
+            f"duty-desk: unexpected error ({type(error).__name__}); nothing more is shown "
+            "because details can hold personal data. Where it happened is in the log.",
+            file=sys.stderr,
+        )
+        return 3

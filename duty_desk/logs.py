@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import traceback
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -26,3 +27,10 @@ def configure(log_dir: Path, level: int = logging.INFO) -> Path:
     root.setLevel(level)
     root.propagate = False
     return path
+
+
+def log_unexpected(error: BaseException) -> None:
+    """Log where an unexpected error happened (its type and stack), never its message:
+    messages from the database layer can carry the values of the record."""
+    stack = "".join(traceback.format_tb(error.__traceback__))
+    logging.getLogger("duty_desk").error("unexpected %s at\n%s", type(error).__name__, stack)

@@ -7,85 +7,41 @@ and an unlocked gnome-keyring in a temporary directory, and stops them at the en
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from benchmarks.secret_service import missing_programs, secret_service
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("PYTHON_KEYRING_BACKEND", None)
 
-_SECRET_SERVICE: list[subprocess.Popen[bytes]] = []
+# The private Secret Service, open from pytest_configure to pytest_unconfigure.
+_SECRET_SERVICE = pytest.StashKey[ExitStack]()
 
 
-def _start_secret_service() -> None:
-    missing = [c for c in ("dbus-daemon", "gnome-keyring-daemon") if not shutil.which(c)]
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: the controller's service is in its environment
+    missing = missing_programs()
     if missing:
         raise pytest.UsageError(
             f"The tests need a real Secret Service but {', '.join(missing)} is not installed. "
             "Run the suite with ./duty test, which installs it."
         )
-    base = Path(tempfile.mkdtemp(prefix="duty-desk-keyring-"))
-    for name in ("data", "run", "home"):
-        (base / name).mkdir(mode=0o700)
-    os.environ.update(
-        XDG_DATA_HOME=str(base / "data"),
-        XDG_RUNTIME_DIR=str(base / "run"),
-        DUTY_DESK_TEST_KEYRING_DIR=str(base),
-    )
-    bus = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    assert bus.stdout is not None
-    os.environ["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
-    daemon = subprocess.Popen(
-        ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    assert daemon.stdin is not None
-    daemon.stdin.write(b"test-keyring-password")
-    daemon.stdin.close()
-    _SECRET_SERVICE.extend([daemon, bus])
-    _wait_for_secret_service()
-
-
-def _wait_for_secret_service() -> None:
-    import time
-
-    import keyring
-
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            keyring.get_keyring().set_password("duty-desk-tests", "probe", "ok")
-            return
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    if not _SECRET_SERVICE and not hasattr(config, "workerinput"):
-        _start_secret_service()
+    stack = ExitStack()
+    stack.enter_context(secret_service(always=True))
+    config.stash[_SECRET_SERVICE] = stack
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    for process in _SECRET_SERVICE:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    _SECRET_SERVICE.clear()
+    stack = config.stash.get(_SECRET_SERVICE, None)
+    if stack is not None:
+        del config.stash[_SECRET_SERVICE]
+        stack.close()
 
 
 class FakeClock:

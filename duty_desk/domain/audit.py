@@ -49,6 +49,10 @@ def verify_chain(events: Iterable[Event], heads: Mapping[str, ChainHead]) -> Cha
         if problem:
             return ChainReport(count, len(last), problem)
         last[event.device_id] = event
+    for device_id in sorted(last.keys() - heads.keys()):
+        reason = "it has events but no chain head: the record of its last event was removed"
+        problem = ChainProblem(device_id, last[device_id].seq, None, reason)
+        return ChainReport(count, len(last), problem)
     for device_id, head in heads.items():
         tail = last.get(device_id)
         tail_seq = tail.seq if tail else 0

@@ -54,9 +54,6 @@ class Event:
     prev_hash: str
     hash: str
 
-    def expected_hash(self) -> str:
-        return event_hash(self)
-
 
 def canonical_json(value: Any) -> str:
     """Stable JSON: sorted keys, no whitespace, UTF-8 kept as is."""

@@ -45,10 +45,9 @@ class Permission(Enum):
     VERIFY_AUDIT = "verify_audit"
     REBUILD_PROJECTIONS = "rebuild_projections"
     CHANGE_OWN_PASSWORD = "change_own_password"  # noqa: S105 (a permission name)
-    USE_DESK = "use_desk"
 
 
-_EVERYONE = frozenset({Permission.CHANGE_OWN_PASSWORD, Permission.USE_DESK})
+_EVERYONE = frozenset({Permission.CHANGE_OWN_PASSWORD})
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DUTY_SOCIAL_WORKER: _EVERYONE,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,12 +22,14 @@ from duty_desk.security.keyfile import write_atomically
 
 PAUSE_AFTER = 5
 PAUSE_SECONDS = 30
+KEEP_OTHERS = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
 class FailedAttempt:
     username: str
     at: datetime
+    recorded: bool = False  # already in the event log (still counts towards a pause)
 
 
 class FailureLog:
@@ -45,18 +47,40 @@ class FailureLog:
         if plain is None:
             # Unreadable: keep the evidence that something was here.
             return [FailedAttempt("(unreadable failure record)", datetime.fromtimestamp(0, UTC))]
-        return [FailedAttempt(a["u"], parse_instant(a["t"])) for a in json.loads(plain)]
+        return [
+            FailedAttempt(a["u"], parse_instant(a["t"]), bool(a.get("r")))
+            for a in json.loads(plain)
+        ]
 
-    def add(self, username: str, at: datetime) -> int:
-        """Record a failure; returns how many failures in a row this username now has."""
-        attempts = [*self.read(), FailedAttempt(username, at)]
-        raw = json.dumps([{"u": a.username, "t": format_instant(a.at)} for a in attempts])
-        nonce, sealed = seal(self._key, raw.encode(), self._aad)
-        write_atomically(self._path, nonce + sealed)
+    def add(self, username: str, at: datetime, *, recorded: bool = False) -> int:
+        """Count a failure; returns how many failures in a row this username now has."""
+        attempts = [*self.read(), FailedAttempt(username, at, recorded)]
+        self._write(attempts)
         return sum(1 for a in attempts if a.username == username)
 
-    def clear(self) -> None:
-        self._path.unlink(missing_ok=True)
+    def unrecorded(self) -> list[FailedAttempt]:
+        return [a for a in self.read() if not a.recorded]
+
+    def settle(self, username: str, now: datetime) -> None:
+        """After ``username`` got in: forget their failures, keep counting everyone else's
+        for a day (marked as recorded in the log, so they are not recorded twice)."""
+        since = now - KEEP_OTHERS
+        others = [
+            replace(a, recorded=True)
+            for a in self.read()
+            if a.username != username and a.at >= since
+        ]
+        if others:
+            self._write(others)
+        else:
+            self._path.unlink(missing_ok=True)
+
+    def _write(self, attempts: list[FailedAttempt]) -> None:
+        raw = json.dumps(
+            [{"u": a.username, "t": format_instant(a.at), "r": a.recorded} for a in attempts]
+        )
+        nonce, sealed = seal(self._key, raw.encode(), self._aad)
+        write_atomically(self._path, nonce + sealed)
 
     def check_not_paused(self, username: str, now: datetime) -> None:
         attempts = [a for a in self.read() if a.username == username]

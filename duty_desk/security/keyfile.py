@@ -59,6 +59,28 @@ def _slot_key(password: str, device_secret: bytes, salt: bytes, params: Argon2Pa
     return hkdf(argon2id(password, salt, params) + device_secret, salt, "duty-desk slot v1")
 
 
+def new_slot(
+    device_id: str,
+    device_secret: bytes,
+    username: str,
+    password: str,
+    db_key: bytes,
+    params: Argon2Params | None = None,
+) -> tuple[str, Slot]:
+    """A person's slot, ready to go into the key file (the slow part: Argon2id)."""
+    params = params or Argon2Params()
+    salt = secrets.token_bytes(16)
+    sid = slot_id(device_secret, username)
+    kek = _slot_key(password, device_secret, salt, params)
+    nonce, wrapped = seal(kek, db_key, _aad(device_id, sid))
+    return sid, Slot(salt, params, nonce, wrapped)
+
+
+def with_entry(keyfile: KeyFile, entry: tuple[str, Slot]) -> KeyFile:
+    sid, slot = entry
+    return replace(keyfile, slots={**keyfile.slots, sid: slot})
+
+
 def with_slot(
     keyfile: KeyFile,
     device_secret: bytes,
@@ -67,14 +89,8 @@ def with_slot(
     db_key: bytes,
     params: Argon2Params | None = None,
 ) -> KeyFile:
-    params = params or Argon2Params()
-    salt = secrets.token_bytes(16)
-    sid = slot_id(device_secret, username)
-    kek = _slot_key(password, device_secret, salt, params)
-    nonce, wrapped = seal(kek, db_key, _aad(keyfile.device_id, sid))
-    slots = dict(keyfile.slots)
-    slots[sid] = Slot(salt, params, nonce, wrapped)
-    return replace(keyfile, slots=slots)
+    entry = new_slot(keyfile.device_id, device_secret, username, password, db_key, params)
+    return with_entry(keyfile, entry)
 
 
 def without_slot(keyfile: KeyFile, device_secret: bytes, username: str) -> KeyFile:
@@ -207,10 +223,14 @@ def save(path: Path, keyfile: KeyFile) -> None:
 def update(path: Path, change: Callable[[KeyFile], KeyFile]) -> KeyFile:
     """Read, change and write the key file under a lock, so that two processes on one desk
     (the app and the command line) never lose each other's changes."""
-    with filelock.held(path.with_name(path.name + ".lock")):
+    with filelock.held(lock_path(path)):
         changed = change(load(path))
         save(path, changed)
     return changed
+
+
+def lock_path(keyfile_path: Path) -> Path:
+    return keyfile_path.with_name(keyfile_path.name + ".lock")
 
 
 def write_atomically(path: Path, content: bytes) -> None:

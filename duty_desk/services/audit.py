@@ -16,7 +16,13 @@ from duty_desk.store import projections
 from duty_desk.store.database import Store
 from duty_desk.store.unit_of_work import UnitOfWork
 
-GUARDS = ("events_refuse_update", "events_refuse_delete", "events_advance_head")
+GUARDS = (
+    "events_refuse_update",
+    "events_refuse_delete",
+    "events_advance_head",
+    "chain_heads_only_forward",
+    "chain_heads_refuse_delete",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +53,7 @@ class AuditResult:
 
 def check_store(store: Store, device_id: str) -> AuditResult:
     """The whole check on an open store (no role check: callers do that)."""
-    with UnitOfWork(store, device_id, SYSTEM, utc_now) as uow:
+    with UnitOfWork(store, device_id, SYSTEM, utc_now, read_only=True) as uow:
         present = {
             row[0]
             for row in uow.session.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from duty_desk.domain.errors import Forbidden
 from duty_desk.domain.events import NewEvent
+from duty_desk.domain.people import Person
 from duty_desk.domain.roles import Permission, may
 from duty_desk.services.context import SignedIn
 
@@ -13,25 +14,36 @@ _ACTIONS = {
     Permission.VERIFY_AUDIT: "verify the audit log",
     Permission.REBUILD_PROJECTIONS: "rebuild the desk's tables from the log",
     Permission.CHANGE_OWN_PASSWORD: "change their password",
-    Permission.USE_DESK: "use the desk",
 }
 
 
 def authorize(session: SignedIn, permission: Permission) -> None:
-    """Checked against the person as stored now: disabled since sign-in means refused."""
-    with session.uow() as uow:
+    """Checked against the person as stored now, not as they were at sign-in."""
+    with session.uow(read_only=True) as uow:
         current = uow.people.get(session.person.id)
-        active = current is not None and current.active
-        role = current.role if current is not None else session.person.role
-        if active and may(role, permission):
-            return
+    refusal = _refusal(session.person, current, permission)
+    if refusal is None:
+        return
+    with session.uow() as uow:
         uow.record(
             NewEvent("person", session.person.id, "access.denied", {"action": permission.value})
         )
         uow.commit()
-    if not active:
-        raise Forbidden(
-            f"{session.person.display_name}'s account has been disabled, so they may not "
-            f"{_ACTIONS[permission]}. Sign out and sign in as someone else."
+    raise Forbidden(refusal)
+
+
+def _refusal(signed_in: Person, current: Person | None, permission: Permission) -> str | None:
+    action = _ACTIONS[permission]
+    if current is None or not current.active:
+        return (
+            f"{signed_in.display_name}'s account has been disabled, so they may not {action}. "
+            "Sign out and sign in as someone else."
         )
-    raise Forbidden(f"A {role.label.lower()} may not {_ACTIONS[permission]}.")
+    if current.must_change_password and permission is not Permission.CHANGE_OWN_PASSWORD:
+        return (
+            "An administrator set this password: choose your own before anything else "
+            "(Desk → Change my password, or duty-desk password)."
+        )
+    if not may(current.role, permission):
+        return f"A {current.role.label.lower()} may not {action}."
+    return None

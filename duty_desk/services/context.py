@@ -9,6 +9,7 @@ from duty_desk.domain.clock import Clock, utc_now
 from duty_desk.domain.events import Actor
 from duty_desk.domain.people import Person
 from duty_desk.security import keyfile as keyfiles
+from duty_desk.security.failures import FailureLog
 from duty_desk.security.keyfile import KeyFile
 from duty_desk.services.paths import DeskPaths
 from duty_desk.store.database import Store
@@ -26,8 +27,11 @@ class Desk:
     db_key: bytes = field(repr=False)
     clock: Clock = utc_now
 
-    def uow(self, actor: Actor) -> UnitOfWork:
-        return UnitOfWork(self.store, self.device_id, actor, self.clock)
+    def uow(self, actor: Actor, *, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.store, self.device_id, actor, self.clock, read_only=read_only)
+
+    def failures(self) -> FailureLog:
+        return FailureLog(self.paths.failures, self.device_secret, self.device_id)
 
     def keyfile(self) -> KeyFile:
         """Read fresh from disk: another process (the CLI) may have changed it."""
@@ -51,5 +55,5 @@ class SignedIn:
     def actor(self) -> Actor:
         return Actor(self.person.id, self.person.role.value)
 
-    def uow(self) -> UnitOfWork:
-        return self.desk.uow(self.actor)
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        return self.desk.uow(self.actor, read_only=read_only)

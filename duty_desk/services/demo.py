@@ -37,9 +37,21 @@ class DemoDesk:
     recovery_key: str
 
 
+DEMO_MARKER = "DEMO-DESK.txt"
+
+
+def is_demo_desk(paths: DeskPaths) -> bool:
+    return (paths.root / DEMO_MARKER).is_file()
+
+
 def build_demo(paths: DeskPaths, clock: Clock = utc_now) -> DemoDesk:
     admin, *others = DEMO_ACCOUNTS
     created = create_desk(paths, admin.username, admin.display_name, DEMO_PASSWORD, clock)
+    (paths.root / DEMO_MARKER).write_text(
+        "This is a Duty Desk demo desk: its passwords are published. Never record a real "
+        "child here. `duty-desk demo --replace` may delete this folder.\n",
+        encoding="utf-8",
+    )
     session = created.session
     try:
         for account in others:

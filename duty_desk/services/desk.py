@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 import shutil
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import datetime
 
-from duty_desk import __version__
+from duty_desk import __version__, filelock
 from duty_desk.domain.clock import Clock, utc_now
 from duty_desk.domain.errors import ValidationError
-from duty_desk.domain.events import SYSTEM, Actor, NewEvent
+from duty_desk.domain.events import SYSTEM, Actor, NewEvent, format_instant
 from duty_desk.domain.people import (
     Person,
     check_display_name,
@@ -25,6 +26,7 @@ from duty_desk.security.failures import FailureLog
 from duty_desk.services.context import Desk, SignedIn
 from duty_desk.services.paths import DeskPaths
 from duty_desk.store.database import Store
+from duty_desk.store.unit_of_work import UnitOfWork
 
 WRONG = "That username and password do not match a person enrolled on this desk."
 
@@ -46,19 +48,20 @@ def create_desk(
     username = normalise_username(username)
     display_name = check_display_name(display_name)
     check_new_password(password, username)
-    if paths.exists() or paths.database.exists():
-        raise ValidationError(f"A desk already exists in {paths.root}.")
     device_secret.require_credential_store()
-    device_id = str(uuid.uuid4())
     paths.root.mkdir(parents=True, exist_ok=True)
-    secret = device_secret.create(device_id)
-    try:
-        return _build_desk(paths, device_id, secret, username, display_name, password, clock)
-    except BaseException:
-        device_secret.delete(device_id)
-        for path in [paths.keyfile, *paths.database_files()]:
-            path.unlink(missing_ok=True)
-        raise
+    with filelock.held(paths.keyfile_lock):  # two first runs at once: one wins, cleanly
+        if paths.exists() or paths.database.exists():
+            raise ValidationError(f"A desk already exists in {paths.root}.")
+        device_id = str(uuid.uuid4())
+        secret = device_secret.create(device_id)
+        try:
+            return _build_desk(paths, device_id, secret, username, display_name, password, clock)
+        except BaseException:
+            device_secret.delete(device_id)
+            for path in [paths.keyfile, *paths.database_files()]:
+                path.unlink(missing_ok=True)
+            raise
 
 
 def _build_desk(
@@ -74,35 +77,21 @@ def _build_desk(
     recovery = keyfiles.new_recovery_key()
     keyfile = keyfiles.with_recovery(keyfiles.KeyFile(device_id), recovery, db_key)
     keyfile = keyfiles.with_slot(keyfile, secret, username, password, db_key)
-    store = Store.create(paths.database, db_key)
-    desk = Desk(paths, store, device_id, secret, db_key, clock)
+    desk = Desk(paths, Store.create(paths.database, db_key), device_id, secret, db_key, clock)
     admin_id = str(uuid.uuid4())
-    admin = Actor(admin_id, Role.ADMINISTRATOR.value)
-    with desk.uow(admin) as uow:
-        uow.record(
-            NewEvent(
-                "desk",
-                device_id,
-                "desk.created",
-                {"device_id": device_id, "app_version": __version__},
-            )
-        )
-        uow.record(
-            NewEvent(
-                "person",
-                admin_id,
-                "person.added",
-                {
-                    "username": username,
-                    "display_name": display_name,
-                    "role": Role.ADMINISTRATOR.value,
-                },
-            )
-        )
-        uow.record(NewEvent("person", admin_id, "auth.signed_in", {}))
-        person = uow.people.get(admin_id)
-        uow.commit()
-    keyfiles.save(paths.keyfile, keyfile)
+    created = {"device_id": device_id, "app_version": __version__}
+    added = {"username": username, "display_name": display_name, "role": Role.ADMINISTRATOR}
+    try:
+        with desk.uow(Actor(admin_id, Role.ADMINISTRATOR.value)) as uow:
+            uow.record(NewEvent("desk", device_id, "desk.created", created))
+            uow.record(NewEvent("person", admin_id, "person.added", added))
+            uow.record(NewEvent("person", admin_id, "auth.signed_in", {}))
+            person = uow.people.get(admin_id)
+            uow.commit()
+        keyfiles.save(paths.keyfile, keyfile)
+    except BaseException:
+        desk.close()
+        raise
     assert person is not None
     return NewDesk(SignedIn(desk, person), keyfiles.format_recovery_key(recovery))
 
@@ -127,36 +116,37 @@ def sign_in(paths: DeskPaths, username: str, password: str, clock: Clock = utc_n
     store = Store.open(paths.database, db_key)
     desk = Desk(paths, store, keyfile.device_id, secret, db_key, clock)
     try:
-        return _record_sign_in(desk, failures, name)
+        return _record_sign_in(desk, name)
     except BaseException:
         store.close()
         raise
 
 
-def _record_sign_in(desk: Desk, failures: FailureLog, username: str) -> SignedIn:
+def _record_sign_in(desk: Desk, username: str) -> SignedIn:
+    failures = desk.failures()
     with desk.uow(SYSTEM) as uow:
         person = uow.people.by_username(username)
-        for attempt in failures.read():
-            uow.record(
-                NewEvent(
-                    "desk",
-                    desk.device_id,
-                    "auth.sign_in_failed",
-                    {"username": attempt.username, "attempted_at": attempt.at.isoformat()},
-                )
-            )
+        for attempt in failures.unrecorded():
+            _record_failure(uow, desk.device_id, attempt.username, attempt.at)
         if person is None or not person.active:
-            uow.record(
-                NewEvent("desk", desk.device_id, "auth.sign_in_failed", {"username": username})
-            )
+            _record_failure(uow, desk.device_id, username, desk.clock())
             uow.commit()
-            failures.clear()
+            failures.settle(username, desk.clock())
             raise WrongCredentials(WRONG + " (this account is disabled)")
         signed_in = SignedIn(desk, person)
         uow.record(NewEvent("person", person.id, "auth.signed_in", {}), signed_in.actor)
         uow.commit()
-    failures.clear()
+    failures.settle(username, desk.clock())
     return signed_in
+
+
+def _record_failure(uow: UnitOfWork, device_id: str, username: str, at: datetime) -> None:
+    """Who was tried, as a person's id; an unknown username (perhaps a password typed in
+    the wrong box) is never written down."""
+    person = uow.people.by_username(username)
+    tried = {"person_id": person.id} if person else {"person_id": None, "username_known": False}
+    payload = {**tried, "attempted_at": format_instant(at)}
+    uow.record(NewEvent("desk", device_id, "auth.sign_in_failed", payload))
 
 
 def check_password(session: SignedIn, password: str) -> bool:
@@ -172,14 +162,20 @@ def lock(session: SignedIn) -> None:
 
 
 def unlock(session: SignedIn, password: str) -> None:
-    """Only the person who locked the desk can unlock it; failures are recorded."""
+    """Only the person who locked the desk can unlock it; wrong passwords are recorded and
+    count towards the same pause as at sign-in."""
+    failures = session.desk.failures()
+    failures.check_not_paused(session.person.username, session.desk.clock())
     ok = check_password(session, password)
     with session.uow() as uow:
         kind = "session.unlocked" if ok else "session.unlock_failed"
         uow.record(NewEvent("person", session.person.id, kind, {}))
         uow.commit()
-    if not ok:
-        raise WrongCredentials(f"That is not the password for {session.person.display_name}.")
+    if ok:
+        failures.settle(session.person.username, session.desk.clock())
+        return
+    failures.add(session.person.username, session.desk.clock(), recorded=True)
+    raise WrongCredentials(f"That is not the password for {session.person.display_name}.")
 
 
 def sign_out(session: SignedIn) -> None:
@@ -189,54 +185,64 @@ def sign_out(session: SignedIn) -> None:
     session.desk.close()
 
 
+RECOVERY_WITHOUT_KEYRING_HELP = (
+    "This computer's credential store does not hold the desk's device secret. If the store "
+    "is only locked, or this is a different login, unlock it or sign in as the usual user "
+    "and try again. If the secret is really lost (a wiped keyring, a new operating-system "
+    "account), run recover again allowing a new device secret: everyone else will then need "
+    "a password reset. Nothing has been changed."
+)
+
+
 def recover(
     paths: DeskPaths,
     recovery_text: str,
     username: str,
     new_password: str,
     clock: Clock = utc_now,
+    *,
+    new_device_secret: bool = False,
 ) -> SignedIn:
     """Open the desk with the recovery key and give an administrator a new password.
 
-    If the device secret survived, other people keep their passwords; if it was lost, a
-    new one is made and everyone else must be reset by the administrator.
+    Only with ``new_device_secret`` is a missing device secret replaced; the other
+    people's key slots, sealed with the old secret, then no longer open.
     """
+    if not paths.exists():
+        raise ValidationError(f"There is no desk in {paths.root} to recover.")
     keyfile = keyfiles.load(paths.keyfile)
     db_key = keyfiles.unwrap_with_recovery(keyfile, keyfiles.parse_recovery_key(recovery_text))
     username = normalise_username(username)
     check_new_password(new_password, username)
     store = Store.open(paths.database, db_key)
     try:
-        admin = _active_admin(store, keyfile.device_id, username, clock)
-        try:
-            secret = device_secret.load(keyfile.device_id)
-            kept_others = True
-        except DeviceSecretMissing:
-            secret = device_secret.replace(keyfile.device_id)
-            kept_others = False  # their slots were sealed with the lost secret
-
-        def with_new_password(current: keyfiles.KeyFile) -> keyfiles.KeyFile:
-            base = current if kept_others else replace(current, slots={})
-            return keyfiles.with_slot(base, secret, username, new_password, db_key)
-
+        secret = _device_secret_for_recovery(keyfile.device_id, new_device_secret)
         desk = Desk(paths, store, keyfile.device_id, secret, db_key, clock)
-        session = SignedIn(desk, admin)
+        session = SignedIn(desk, _active_admin(desk, username))
+        entry = keyfiles.new_slot(keyfile.device_id, secret, username, new_password, db_key)
         with session.uow() as uow:
-            uow.record(
-                NewEvent("desk", desk.device_id, "desk.recovered", {"others_kept": kept_others})
-            )
-            uow.record(NewEvent("person", admin.id, "auth.signed_in", {"by": "recovery key"}))
+            payload = {"new_device_secret": new_device_secret}
+            uow.record(NewEvent("desk", desk.device_id, "desk.recovered", payload))
+            uow.record(NewEvent("person", session.person.id, "auth.signed_in", {}))
             uow.commit()
-        desk.update_keyfile(with_new_password)
+        desk.update_keyfile(lambda current: keyfiles.with_entry(current, entry))
         return session
     except BaseException:
         store.close()
         raise
 
 
-def _active_admin(store: Store, device_id: str, username: str, clock: Clock) -> Person:
-    desk = Desk(DeskPaths(store.path.parent), store, device_id, b"", b"", clock)
-    with desk.uow(SYSTEM) as uow:
+def _device_secret_for_recovery(device_id: str, replace_missing: bool) -> bytes:
+    try:
+        return device_secret.load(device_id)
+    except DeviceSecretMissing:
+        if not replace_missing:
+            raise DeviceSecretMissing(RECOVERY_WITHOUT_KEYRING_HELP) from None
+        return device_secret.replace(device_id)
+
+
+def _active_admin(desk: Desk, username: str) -> Person:
+    with desk.uow(SYSTEM, read_only=True) as uow:
         person = uow.people.by_username(username)
     if person is None or not person.active or person.role is not Role.ADMINISTRATOR:
         raise ValidationError(f"{username!r} is not an active administrator on this desk.")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from duty_desk.security.keyfile import lock_path as keyfile_lock
+
 
 @dataclass(frozen=True, slots=True)
 class DeskPaths:
@@ -13,6 +15,11 @@ class DeskPaths:
     @property
     def keyfile(self) -> Path:
         return self.root / "desk.json"
+
+    @property
+    def keyfile_lock(self) -> Path:
+        """Held while the key file is read, changed and rewritten (``keyfile.update``)."""
+        return keyfile_lock(self.keyfile)
 
     @property
     def database(self) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from duty_desk.domain.errors import NotFound, ValidationError
 from duty_desk.domain.events import NewEvent
@@ -15,6 +16,7 @@ from duty_desk.domain.people import (
 from duty_desk.domain.roles import Permission, Role
 from duty_desk.security import keyfile as keyfiles
 from duty_desk.security.errors import WrongCredentials
+from duty_desk.security.keyfile import KeyFile, Slot
 from duty_desk.services.authz import authorize
 from duty_desk.services.context import SignedIn
 from duty_desk.services.desk import check_password
@@ -22,7 +24,7 @@ from duty_desk.services.desk import check_password
 
 def list_people(session: SignedIn) -> list[Person]:
     authorize(session, Permission.VIEW_PEOPLE)
-    with session.uow() as uow:
+    with session.uow(read_only=True) as uow:
         return uow.people.list()
 
 
@@ -40,65 +42,52 @@ def add_person(
     username = normalise_username(username)
     display_name = check_display_name(display_name)
     check_new_password(password, username)
-    desk = session.desk
-    person_id = str(uuid.uuid4())
-    with session.uow() as uow:
+    with session.uow(read_only=True) as uow:
         if uow.people.by_username(username) is not None:
             raise ValidationError(f"The username {username!r} is already taken.", "username")
-        payload = {
-            "username": username,
-            "display_name": display_name,
-            "role": role.value,
-            "must_change_password": must_change_password,
-        }
-        uow.record(NewEvent("person", person_id, "person.added", payload))
-        person = uow.people.get(person_id)
-        uow.commit()
-    desk.update_keyfile(
-        lambda kf: keyfiles.with_slot(kf, desk.device_secret, username, password, desk.db_key)
+    payload = {
+        "username": username,
+        "display_name": display_name,
+        "role": role.value,
+        "must_change_password": must_change_password,
+    }
+    slot = _slot(session, username, password)
+    return _record_then_rekey(
+        session,
+        NewEvent("person", str(uuid.uuid4()), "person.added", payload),
+        lambda kf: keyfiles.with_entry(kf, slot),
     )
-    assert person is not None
-    return person
 
 
 def disable_person(session: SignedIn, username: str) -> Person:
     """Stop a person signing in: their key slot is removed and the change recorded."""
     authorize(session, Permission.MANAGE_PEOPLE)
-    desk = session.desk
-    with session.uow() as uow:
-        person = _existing(uow.people.by_username(username.strip()), username)
-        if person.id == session.person.id:
-            raise ValidationError("You cannot disable your own account.")
-        if not person.active:
-            raise ValidationError(f"{person.display_name} is already disabled.")
-        uow.record(NewEvent("person", person.id, "person.disabled", {}))
-        updated = uow.people.get(person.id)
-        uow.commit()
-    desk.update_keyfile(lambda kf: keyfiles.without_slot(kf, desk.device_secret, person.username))
-    assert updated is not None
-    return updated
+    person = _existing(session, username)
+    if person.id == session.person.id:
+        raise ValidationError("You cannot disable your own account.")
+    if not person.active:
+        raise ValidationError(f"{person.display_name} is already disabled.")
+    secret = session.desk.device_secret
+    return _record_then_rekey(
+        session,
+        NewEvent("person", person.id, "person.disabled", {}),
+        lambda kf: keyfiles.without_slot(kf, secret, person.username),
+    )
 
 
 def reset_password(session: SignedIn, username: str, new_password: str) -> Person:
     """Give a person a new password that they must change when they next sign in."""
     authorize(session, Permission.MANAGE_PEOPLE)
-    desk = session.desk
-    with session.uow() as uow:
-        person = _existing(uow.people.by_username(username.strip()), username)
+    person = _existing(session, username)
     if not person.active:
         raise ValidationError(f"{person.display_name} is disabled; their password cannot be reset.")
     check_new_password(new_password, person.username)
-    with session.uow() as uow:
-        uow.record(NewEvent("person", person.id, "person.password_reset", {}))
-        updated = uow.people.get(person.id)
-        uow.commit()
-    desk.update_keyfile(
-        lambda kf: keyfiles.with_slot(
-            kf, desk.device_secret, person.username, new_password, desk.db_key
-        )
+    slot = _slot(session, person.username, new_password)
+    return _record_then_rekey(
+        session,
+        NewEvent("person", person.id, "person.password_reset", {}),
+        lambda kf: keyfiles.with_entry(kf, slot),
     )
-    assert updated is not None
-    return updated
 
 
 def change_own_password(session: SignedIn, current: str, new_password: str) -> None:
@@ -108,20 +97,37 @@ def change_own_password(session: SignedIn, current: str, new_password: str) -> N
     if current == new_password:
         raise ValidationError("Choose a password different from the current one.", "password")
     check_new_password(new_password, session.person.username)
-    desk = session.desk
-    username = session.person.username
-    with session.uow() as uow:
-        uow.record(NewEvent("person", session.person.id, "person.password_changed", {}))
-        person = uow.people.get(session.person.id)
-        uow.commit()
-    desk.update_keyfile(
-        lambda kf: keyfiles.with_slot(kf, desk.device_secret, username, new_password, desk.db_key)
+    slot = _slot(session, session.person.username, new_password)
+    session.person = _record_then_rekey(
+        session,
+        NewEvent("person", session.person.id, "person.password_changed", {}),
+        lambda kf: keyfiles.with_entry(kf, slot),
     )
+
+
+def _slot(session: SignedIn, username: str, password: str) -> tuple[str, Slot]:
+    """The slow part (Argon2id), done before any transaction or lock is taken."""
+    desk = session.desk
+    return keyfiles.new_slot(desk.device_id, desk.device_secret, username, password, desk.db_key)
+
+
+def _record_then_rekey(
+    session: SignedIn, event: NewEvent, change: Callable[[KeyFile], KeyFile]
+) -> Person:
+    """Record first, then change the key file: a crash in between leaves a recorded change
+    whose slot is missing (the administrator resets it), never an unrecorded one."""
+    with session.uow() as uow:
+        uow.record(event)
+        person = uow.people.get(event.stream_id)
+        uow.commit()
+    session.desk.update_keyfile(change)
     assert person is not None
-    session.person = person
+    return person
 
 
-def _existing(person: Person | None, username: str) -> Person:
+def _existing(session: SignedIn, username: str) -> Person:
+    with session.uow(read_only=True) as uow:
+        person = uow.people.by_username(username.strip())
     if person is None:
         raise NotFound(f"Nobody with the username {username.strip()!r} is enrolled on this desk.")
     return person

@@ -9,6 +9,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event
 
 KEY_BYTES = 32
+READ_ONLY = "duty_desk_read_only"  # execution option: start with a plain (deferred) BEGIN
 
 
 def key_pragma(key: bytes) -> str:
@@ -20,9 +21,10 @@ def key_pragma(key: bytes) -> str:
 def make_engine(path: Path, key: bytes) -> Engine:
     """An engine whose every connection is keyed before anything else runs.
 
-    The key never appears in the URL. Each transaction starts with BEGIN IMMEDIATE so
-    that two processes on one desk (the app and the command line) queue rather than
-    fail half-way.
+    The key never appears in the URL. A writing transaction starts with BEGIN IMMEDIATE
+    so that two processes on one desk (the app and the command line) queue rather than
+    fail half-way; a read-only one (execution option ``READ_ONLY``) with a plain BEGIN,
+    so that a long read never holds up a writer.
     """
     pragma = key_pragma(key)
     # The default pool for a SQLite file keeps connections open (and allows them to move
@@ -46,6 +48,7 @@ def make_engine(path: Path, key: bytes) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,9 +28,10 @@ from duty_desk.store.schema import EventRow
 # connection (same transaction); SQLAlchemy's statement machinery cost more than the
 # encrypted commit itself. The chain head is advanced by the events_advance_head trigger.
 _HEAD_SQL = "SELECT seq, hash, hlc FROM chain_heads WHERE device_id = ?"
+_COLUMNS = [column.name for column in EventRow.__table__.columns if column.name != "position"]
 _INSERT_SQL = (
-    "INSERT INTO events (id, device_id, seq, stream_kind, stream_id, type, payload, actor_id,"
-    " actor_role, occurred_at, hlc, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO events ({', '.join(_COLUMNS)}) "  # noqa: S608 (our own column names)
+    f"VALUES ({', '.join(':' + c for c in _COLUMNS)})"
 )
 
 
@@ -40,63 +42,42 @@ class EventLog:
 
     def append(self, new: NewEvent, actor: Actor, now: datetime) -> Event:
         """Chain one event onto this device's log, inside the session's transaction."""
-        cursor = self._session.connection().connection.cursor()
-        try:
-            head = cursor.execute(_HEAD_SQL, (self._device_id,)).fetchone()
-            draft = Event(
-                id=str(uuid.uuid4()),
-                device_id=self._device_id,
-                seq=head[0] + 1 if head else 1,
-                stream_kind=new.stream_kind,
-                stream_id=new.stream_id,
-                type=new.type,
-                payload=json.loads(canonical_json(dict(new.payload))),
-                actor_id=actor.user_id,
-                actor_role=actor.role,
-                occurred_at=now,
-                hlc=next_hlc(head[2] if head else None, now, self._device_id),
-                prev_hash=head[1] if head else GENESIS_HASH,
-                hash="",
-            )
-            event = replace(draft, hash=event_hash(draft))
-            cursor.execute(_INSERT_SQL, _row_tuple(event))
-        finally:
-            cursor.close()
+        head = self._cursor().execute(_HEAD_SQL, (self._device_id,)).fetchone()
+        draft = Event(
+            id=str(uuid.uuid4()),
+            device_id=self._device_id,
+            seq=head[0] + 1 if head else 1,
+            stream_kind=new.stream_kind,
+            stream_id=new.stream_id,
+            type=new.type,
+            payload=json.loads(canonical_json(dict(new.payload))),
+            actor_id=actor.user_id,
+            actor_role=actor.role,
+            occurred_at=now,
+            hlc=next_hlc(head[2] if head else None, now, self._device_id),
+            prev_hash=head[1] if head else GENESIS_HASH,
+            hash="",
+        )
+        event = replace(draft, hash=event_hash(draft))
+        self.insert(event)
         return event
+
+    def insert(self, event: Event) -> None:
+        """Store an event exactly as it was made (here, or replayed from elsewhere)."""
+        self._cursor().execute(_INSERT_SQL, to_columns(event))
+
+    def _cursor(self) -> Any:
+        # The DB-API cursor of the session's own connection: same transaction.
+        return self._session.connection().connection.cursor()
 
     def all(self) -> Iterator[Event]:
         rows = self._session.execute(select(EventRow).order_by(EventRow.position))
         for row in rows.scalars():
             yield from_row(row)
 
-    def for_stream(self, stream_kind: str, stream_id: str) -> list[Event]:
-        query = (
-            select(EventRow)
-            .where(EventRow.stream_kind == stream_kind, EventRow.stream_id == stream_id)
-            .order_by(EventRow.position)
-        )
-        return [from_row(row) for row in self._session.execute(query).scalars()]
 
-
-def _row_tuple(event: Event) -> tuple[object, ...]:
-    return (
-        event.id,
-        event.device_id,
-        event.seq,
-        event.stream_kind,
-        event.stream_id,
-        event.type,
-        canonical_json(event.payload),
-        event.actor_id,
-        event.actor_role,
-        format_instant(event.occurred_at),
-        event.hlc,
-        event.prev_hash,
-        event.hash,
-    )
-
-
-def _row_values(event: Event) -> dict[str, object]:
+def to_columns(event: Event) -> dict[str, object]:
+    """The stored form of an event: one value per column of ``events``."""
     return {
         "id": event.id,
         "device_id": event.device_id,
@@ -107,15 +88,11 @@ def _row_values(event: Event) -> dict[str, object]:
         "payload": canonical_json(event.payload),
         "actor_id": event.actor_id,
         "actor_role": event.actor_role,
-        "occurred_at": event.occurred_at,
+        "occurred_at": format_instant(event.occurred_at),
         "hlc": event.hlc,
         "prev_hash": event.prev_hash,
         "hash": event.hash,
     }
-
-
-def to_row(event: Event) -> EventRow:
-    return EventRow(**_row_values(event))
 
 
 def from_row(row: EventRow) -> Event:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duty_desk.domain.audit import ChainHead
@@ -12,9 +12,10 @@ from duty_desk.domain.clock import Clock
 from duty_desk.domain.events import Actor, Event, NewEvent
 from duty_desk.store import projections
 from duty_desk.store.database import Store
+from duty_desk.store.engine import READ_ONLY
 from duty_desk.store.event_log import EventLog
 from duty_desk.store.people import PeopleRepository
-from duty_desk.store.schema import ChainHeadRow, EventRow
+from duty_desk.store.schema import ChainHeadRow
 
 
 class UnitOfWork:
@@ -23,14 +24,26 @@ class UnitOfWork:
     Leaving the block without ``commit`` rolls everything back.
     """
 
-    def __init__(self, store: Store, device_id: str, actor: Actor, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: Store,
+        device_id: str,
+        actor: Actor,
+        clock: Clock,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self._store = store
         self._device_id = device_id
         self.actor = actor
         self._clock = clock
+        self._read_only = read_only
 
     def __enter__(self) -> UnitOfWork:
-        self.session = Session(self._store.engine, expire_on_commit=False)
+        engine = self._store.engine
+        if self._read_only:  # a plain BEGIN: readers never queue behind writers
+            engine = engine.execution_options(**{READ_ONLY: True})
+        self.session = Session(engine, expire_on_commit=False)
         self.events = EventLog(self.session, self._device_id)
         self.people = PeopleRepository(self.session)
         return self
@@ -45,6 +58,8 @@ class UnitOfWork:
         self.session.close()
 
     def record(self, new: NewEvent, actor: Actor | None = None) -> Event:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot record events")
         event = self.events.append(new, actor or self.actor, self._clock())
         projections.apply(self.session, event)
         return event
@@ -55,6 +70,3 @@ class UnitOfWork:
     def chain_heads(self) -> dict[str, ChainHead]:
         rows = self.session.execute(select(ChainHeadRow)).scalars()
         return {row.device_id: ChainHead(row.seq, row.hash) for row in rows}
-
-    def event_count(self) -> int:
-        return int(self.session.execute(select(func.count()).select_from(EventRow)).scalar_one())

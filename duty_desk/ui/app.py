@@ -115,14 +115,32 @@ def _after_first_window(paths: DeskPaths, controller: DeskController) -> None:
     assert isinstance(app, QApplication)
     app.setWindowIcon(icon("app"))
     if controller.settings.appearance == "system":
-        hints = app.styleHints()
-        hints.colorSchemeChanged.connect(lambda _scheme: apply_appearance(app, "system"))
+        from PySide6.QtCore import Qt
+
+        def follow(scheme: Qt.ColorScheme) -> None:
+            apply_appearance(app, "dark" if scheme == Qt.ColorScheme.Dark else "light")
+
+        app.styleHints().colorSchemeChanged.connect(follow)
+    sys.excepthook = _report_unexpected
     logs.configure(paths.logs)
     log.info("app started (version %s)", __version__)
     controller.instance_server = SingleInstance(paths.root, controller)
     controller.instance_server.raise_requested.connect(controller.bring_forward)
     controller.instance_server.listen()
     _warm_imports()
+
+
+def _report_unexpected(kind: type[BaseException], error: BaseException, tb: object) -> None:
+    """A failure inside a window: logged without its message, and told to the person."""
+    from duty_desk import logs
+
+    logs.log_unexpected(error)
+    QMessageBox.critical(
+        None,
+        "Duty Desk",
+        f"Something went wrong ({kind.__name__}). What you have saved is safe. If it "
+        "happens again, tell your administrator the time it happened.",
+    )
 
 
 def _forward_to_running_instance(paths: DeskPaths) -> int:

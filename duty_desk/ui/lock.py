@@ -3,6 +3,9 @@ signs in again. Nothing typed is lost: the work stays in memory, only hidden."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -26,22 +29,49 @@ _ACTIVITY = {
 }
 
 
+def awake_seconds() -> float:
+    """A clock that keeps counting while the laptop sleeps (Linux's CLOCK_BOOTTIME;
+    Windows' monotonic clock already does), so a lid closed for an hour locks the desk."""
+    if hasattr(time, "CLOCK_BOOTTIME"):
+        return time.clock_gettime(time.CLOCK_BOOTTIME)
+    return time.monotonic()
+
+
 class IdleWatcher(QObject):
-    """Application-wide event filter: ``idle`` fires after ``interval_ms`` with no input."""
+    """Application-wide event filter: ``idle`` fires once ``interval_ms`` pass with no input.
+
+    A periodic check against ``clock`` (not a single long timer, whose clock stops while
+    the machine is suspended) decides; ``reset`` starts the quiet spell again.
+    """
 
     idle = Signal()
 
-    def __init__(self, interval_ms: int, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        interval_ms: int,
+        parent: QObject | None = None,
+        clock: Callable[[], float] = awake_seconds,
+    ) -> None:
         super().__init__(parent)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self.idle)
-        self.timer.start()
+        self.interval_ms = interval_ms
+        self._clock = clock
+        self._last_input = clock()
+        self.tick = QTimer(self)
+        self.tick.setInterval(min(5_000, max(50, interval_ms // 4)))
+        self.tick.timeout.connect(self.check)
+        self.tick.start()
+
+    def reset(self) -> None:
+        self._last_input = self._clock()
+
+    def check(self) -> None:
+        if (self._clock() - self._last_input) * 1000 >= self.interval_ms:
+            self.reset()
+            self.idle.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY:
-            self.timer.start()
+            self._last_input = self._clock()
         return False
 
 

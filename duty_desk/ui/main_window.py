@@ -233,12 +233,19 @@ class MainWindow(QMainWindow):
     def _unlock(self, password: str) -> None:
         from duty_desk.services.desk import unlock
 
+        session = self.session
+        self.lock_screen.sign_out_button.setEnabled(False)  # no sign-out mid-check
         run_in_background(
-            lambda: unlock(self.session, password), self._unlocked, self._unlock_refused
+            lambda: unlock(session, password),
+            lambda _result: self._unlocked(session),
+            self._unlock_refused,
         )
 
-    def _unlocked(self, _result: object) -> None:
+    def _unlocked(self, session: SignedIn) -> None:
+        if session is not self.session:
+            return  # signed out meanwhile
         self.locked = False
+        self.lock_screen.sign_out_button.setEnabled(True)
         self.screens.setCurrentIndex(0)
         self.menuBar().setEnabled(True)
         self.statusBar().show()
@@ -246,9 +253,10 @@ class MainWindow(QMainWindow):
         for window in self._hidden_windows:
             window.show()
         self._hidden_windows.clear()
-        self.idle.timer.start()
+        self.idle.reset()
 
     def _unlock_refused(self, error: Exception) -> None:
+        self.lock_screen.sign_out_button.setEnabled(True)
         self.lock_screen.refused(str(error))
 
     def change_password(self) -> None:
@@ -299,7 +307,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)
-        self.idle.timer.stop()
+        self.idle.tick.stop()
         for window in self._hidden_windows:
             window.close()
         session, self.session = self.session, None  # type: ignore[assignment]

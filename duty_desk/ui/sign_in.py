@@ -101,6 +101,11 @@ class SignInWindow(QWidget):
         run_in_background(work, self._succeeded, self._failed)
 
     def _succeeded(self, session: object) -> None:
+        if not self.isVisible():  # the window was closed while the check ran
+            from duty_desk.services.desk import sign_out
+
+            sign_out(session)  # type: ignore[arg-type]
+            return
         self._busy(False)
         self.password.clear()
         self.error.show_message("")

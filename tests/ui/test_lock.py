@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from duty_desk.store.event_log import EventLog
 from duty_desk.ui.about import AboutDialog
+from duty_desk.ui.lock import IdleWatcher
 from duty_desk.ui.main_window import MainWindow
 from tests.conftest import ADMIN_PASSWORD
 
@@ -39,8 +41,9 @@ def test_idle_lock_hides_everything_and_unlock_keeps_the_typing(qtbot, admin, pe
     qtbot.keyClicks(window.people_page.filter, "half-typed note")
     about = AboutDialog(window)
     about.show()
-    window.idle.timer.setInterval(150)
-    window.idle.timer.start()
+    window.idle.interval_ms = 150
+    window.idle.tick.setInterval(30)
+    window.idle.reset()
 
     qtbot.waitUntil(lambda: window.locked, timeout=5000)
     assert not window.people_page.isVisible()
@@ -75,8 +78,9 @@ def test_activity_postpones_the_lock(qtbot, admin, settings):  # type: ignore[no
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    window.idle.timer.setInterval(400)
-    window.idle.timer.start()
+    window.idle.interval_ms = 400
+    window.idle.tick.setInterval(30)
+    window.idle.reset()
     for _ in range(6):
         qtbot.wait(150)
         qtbot.keyClick(window.pages.currentWidget(), Qt.Key.Key_Shift)
@@ -94,3 +98,31 @@ def test_lock_now_from_the_keyboard(qtbot, admin, settings):  # type: ignore[no-
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.locked
     assert window.lock_screen.password.hasFocus()
+
+
+def test_time_asleep_counts_towards_the_idle_lock(qtbot):  # type: ignore[no-untyped-def]
+    """A QTimer's clock stops while a laptop is suspended; the watcher's clock must not."""
+    now = [1000.0]
+    watcher = IdleWatcher(10 * 60_000, clock=lambda: now[0])
+    watcher.tick.stop()  # drive it by hand
+    fired: list[bool] = []
+    watcher.idle.connect(lambda: fired.append(True))
+    now[0] += 2 * 60
+    watcher.check()
+    assert fired == []
+    now[0] += 60 * 60  # the lid was shut for an hour; the first check after waking locks
+    watcher.check()
+    assert fired == [True]
+    watcher.check()
+    assert fired == [True]  # once, until the next quiet spell
+
+
+def test_wrong_passwords_at_the_lock_screen_pause_too(qtbot, admin, settings):  # type: ignore[no-untyped-def]
+    from duty_desk.security.errors import SignInPaused, WrongCredentials
+    from duty_desk.services.desk import unlock
+
+    for _ in range(5):
+        with pytest.raises(WrongCredentials):
+            unlock(admin, "a guess at the password")
+    with pytest.raises(SignInPaused):
+        unlock(admin, ADMIN_PASSWORD)

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenuBar,
     QTabBar,
+    QTabWidget,
+    QTextBrowser,
     QWidget,
 )
 
@@ -61,6 +63,17 @@ def test_each_role_sees_its_places(qtbot, people, paths, role):  # type: ignore[
         expected.append("admin")
     assert list(window.place_buttons) == expected
     assert window.who.text() == f"Signed in: Test {role.label} ({role.label})"
+    # Closing signs out (so the desk's engine is released before the desk is removed);
+    # qtbot closes the window again at teardown, which is harmless, and also when a
+    # check above fails: close() reaches closeEvent for a window never shown.
+    window.close()
+    assert window.session is None
+
+
+def test_idle_lock_interval_comes_from_settings(qtbot, admin):  # type: ignore[no-untyped-def]
+    window = MainWindow(admin, Settings(idle_lock_minutes=3))
+    qtbot.addWidget(window)
+    assert window.idle.interval_ms == 3 * 60_000
 
 
 def test_places_by_keyboard(qtbot, admin):  # type: ignore[no-untyped-def]
@@ -104,13 +117,15 @@ def test_marking_is_shown_top_and_bottom_with_configured_text(qtbot, admin):  # 
 def test_about_lists_versions_and_licences(qtbot):  # type: ignore[no-untyped-def]
     dialog = AboutDialog()
     qtbot.addWidget(dialog)
-    tabs = dialog.findChild(QWidget, None)
+    tabs = dialog.findChild(QTabWidget)
     assert tabs is not None
-    texts = [w.toPlainText() for w in dialog.findChildren(QWidget) if hasattr(w, "toPlainText")]
-    joined = "\n".join(texts)
-    assert qVersion() in joined
-    assert "GNU LESSER GENERAL PUBLIC LICENSE" in joined
-    assert "LGPL-3.0" in joined
+    titles = [tabs.tabText(i).replace("&", "") for i in range(tabs.count())]
+    assert titles == ["Versions", "Licences", "LGPL-3.0 (Qt)"]
+    versions, licences, lgpl = (tabs.widget(i) for i in range(3))
+    assert isinstance(versions, QTextBrowser) and qVersion() in versions.toPlainText()
+    assert isinstance(licences, QTextBrowser) and "LGPL-3.0" in licences.toPlainText()
+    assert isinstance(lgpl, QTextBrowser)
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in lgpl.toPlainText()
 
 
 def test_dark_and_light_appearance(qtbot):  # type: ignore[no-untyped-def]

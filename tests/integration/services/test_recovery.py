@@ -61,7 +61,7 @@ def test_recovery_with_the_device_secret_keeps_everyone(desk: Recoverable, clock
     sign_in(desk.paths, "admin", NEW_ADMIN_PASSWORD, clock).desk.close()
     with pytest.raises(WrongCredentials):
         sign_in(desk.paths, "admin", ADMIN_PASSWORD, clock)
-    assert _recovered_events(desk) == [{"others_kept": True}]
+    assert _recovered_events(desk) == [{"new_device_secret": False}]
 
 
 def test_recovery_after_the_device_secret_is_lost(desk: Recoverable, clock) -> None:
@@ -70,13 +70,23 @@ def test_recovery_after_the_device_secret_is_lost(desk: Recoverable, clock) -> N
     with pytest.raises(DeviceSecretMissing, match="recovery key"):
         sign_in(desk.paths, "admin", ADMIN_PASSWORD, clock)
 
-    sign_out(recover(desk.paths, desk.recovery_key, "admin", NEW_ADMIN_PASSWORD, clock))
+    keyfile_before = desk.paths.keyfile.read_bytes()
+    with pytest.raises(DeviceSecretMissing, match=r"Nothing has been changed\.$"):
+        recover(desk.paths, desk.recovery_key, "admin", NEW_ADMIN_PASSWORD, clock)
+    assert desk.paths.keyfile.read_bytes() == keyfile_before  # asked first, changed nothing
+    with pytest.raises(DeviceSecretMissing):
+        device_secret.load(desk.device_id)
+
+    session = recover(
+        desk.paths, desk.recovery_key, "admin", NEW_ADMIN_PASSWORD, clock, new_device_secret=True
+    )
+    sign_out(session)
     new_secret = device_secret.load(desk.device_id)
     assert len(new_secret) == 32 and new_secret != old_secret
     sign_in(desk.paths, "admin", NEW_ADMIN_PASSWORD, clock).desk.close()
     with pytest.raises(WrongCredentials):
         sign_in(desk.paths, "morgan", PASSWORD, clock)
-    assert _recovered_events(desk) == [{"others_kept": False}]
+    assert _recovered_events(desk) == [{"new_device_secret": True}]
 
 
 @pytest.mark.parametrize(

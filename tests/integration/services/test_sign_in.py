@@ -39,7 +39,7 @@ def test_five_failures_pause_even_the_right_password(
     session = sign_in(paths, "admin", ADMIN_PASSWORD, clock)
     session.desk.close()
     failed = events_of_type(paths.database, key, "auth.sign_in_failed")
-    assert [f["payload"]["username"] for f in failed] == ["admin"] * 5  # the paused tries: not
+    assert [f["payload"]["person_id"] for f in failed] == [admin.person.id] * 5  # not the paused
     assert all(f["actor_id"] is None for f in failed)
     assert len({f["payload"]["attempted_at"] for f in failed}) == 5
     assert not paths.failures.exists()
@@ -67,7 +67,8 @@ def test_a_disabled_person_cannot_sign_in(admin: SignedIn, people, paths, clock)
     others = sign_in(paths, people[Role.DAY_TEAM], PASSWORD, clock)
     others.desk.close()
     failed = events_of_type(paths.database, admin.desk.db_key, "auth.sign_in_failed")
-    assert [f["payload"]["username"] for f in failed] == ["manager"]
+    manager = next(p for p in list_people(admin) if p.username == people[Role.MANAGER])
+    assert [f["payload"]["person_id"] for f in failed] == [manager.id]
 
 
 def test_an_open_session_loses_its_powers_when_disabled(
@@ -112,3 +113,16 @@ def test_a_paused_username_does_not_shut_out_colleagues(
     colleague = sign_in(paths, people[Role.DUTY_SOCIAL_WORKER], PASSWORD, clock)
     assert colleague.person.role is Role.DUTY_SOCIAL_WORKER
     colleague.desk.close()
+
+
+def test_an_unknown_username_is_never_written_down(
+    admin: SignedIn, paths: DeskPaths, clock
+) -> None:
+    typed = "hunter2-typed-in-the-wrong-box"
+    with pytest.raises(WrongCredentials):
+        sign_in(paths, typed, "anything at all", clock)
+    sign_in(paths, "admin", ADMIN_PASSWORD, clock).desk.close()
+    (failed,) = events_of_type(paths.database, admin.desk.db_key, "auth.sign_in_failed")
+    assert failed["payload"]["person_id"] is None
+    assert failed["payload"]["username_known"] is False
+    assert typed not in str(failed)

@@ -17,7 +17,7 @@ from duty_desk.services.desk import lock, sign_in, sign_out, unlock
 from duty_desk.services.paths import DeskPaths
 from duty_desk.store import projections
 from duty_desk.store.database import Store
-from duty_desk.store.event_log import to_row
+from duty_desk.store.event_log import EventLog
 from duty_desk.store.schema import PROJECTION_TABLES
 from tests.conftest import ADMIN_PASSWORD, PASSWORD
 from tests.support import dump_table, raw_db
@@ -96,7 +96,9 @@ def test_replaying_the_log_into_a_fresh_store_gives_the_same(
     fresh = Store.create(tmp_path / "fresh.db", fresh_key)
     try:
         with Session(fresh.engine) as session:
-            session.add_all(to_row(event) for event in events)
+            replay = EventLog(session, "not-used")
+            for event in events:
+                replay.insert(event)
             assert projections.rebuild(session) == len(events)
             session.commit()
     finally:

@@ -72,7 +72,7 @@ def test_unknown_role_lists_the_choices() -> None:
 def test_permissions() -> None:
     assert set(PERMISSIONS) == set(Role)
     for role in Role:
-        assert may(role, Permission.USE_DESK) and may(role, Permission.CHANGE_OWN_PASSWORD)
+        assert may(role, Permission.CHANGE_OWN_PASSWORD)
     managers = [r for r in Role if may(r, Permission.MANAGE_PEOPLE)]
     assert managers == [Role.ADMINISTRATOR]
     assert {r for r in Role if may(r, Permission.VERIFY_AUDIT)} == {

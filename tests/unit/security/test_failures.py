@@ -28,8 +28,22 @@ def test_attempts_are_counted_and_sealed(log: FailureLog, tmp_path: Path) -> Non
         ("zyxwvutsrq", T0 + timedelta(seconds=1)),
     ]
     assert b"zyxwvutsrq" not in (tmp_path / "failures.bin").read_bytes()
-    log.clear()
+    log.settle("zyxwvutsrq", T0 + timedelta(seconds=2))
     assert log.read() == [] and not (tmp_path / "failures.bin").exists()
+
+
+def test_one_persons_success_keeps_counting_everyone_else(log: FailureLog) -> None:
+    for n in range(PAUSE_AFTER):
+        log.add("mallory", T0 + timedelta(seconds=n))
+    log.add("sam", T0 + timedelta(seconds=6))
+    assert len(log.unrecorded()) == PAUSE_AFTER + 1
+    log.settle(
+        "sam", T0 + timedelta(seconds=7)
+    )  # sam got in: their count goes, mallory's stays (as already recorded)
+    assert log.unrecorded() == []
+    assert [a.username for a in log.read()] == ["mallory"] * PAUSE_AFTER
+    with pytest.raises(SignInPaused):
+        log.check_not_paused("mallory", T0 + timedelta(seconds=7))
 
 
 def test_another_device_secret_cannot_read_it(log: FailureLog, tmp_path: Path) -> None:
@@ -52,3 +66,9 @@ def test_pause_after_five_for_that_username_only(log: FailureLog) -> None:
     assert "ask an administrator to reset the password" in str(paused.value)
     log.check_not_paused("admin", last + timedelta(seconds=10))  # others are not shut out
     log.check_not_paused("sam", last + timedelta(seconds=PAUSE_SECONDS))
+
+
+def test_other_peoples_failures_are_forgotten_after_a_day(log: FailureLog) -> None:
+    log.add("mallory", T0)
+    log.settle("sam", T0 + timedelta(hours=25))
+    assert log.read() == []

@@ -57,6 +57,15 @@ def upgrade() -> None:
         "hlc = excluded.hlc "
         "WHERE excluded.seq > chain_heads.seq; END"
     )
+    op.execute(
+        "CREATE TRIGGER chain_heads_only_forward BEFORE UPDATE ON chain_heads "
+        "WHEN NEW.seq <= OLD.seq OR NEW.device_id <> OLD.device_id "
+        "BEGIN SELECT RAISE(ABORT, 'chain heads only move forward'); END"
+    )
+    op.execute(
+        "CREATE TRIGGER chain_heads_refuse_delete BEFORE DELETE ON chain_heads "
+        "BEGIN SELECT RAISE(ABORT, 'chain heads only move forward: DELETE refused'); END"
+    )
     op.create_table(
         "people",
         sa.Column("id", sa.String(36), primary_key=True),
