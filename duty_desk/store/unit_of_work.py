@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 
 from sqlalchemy import select
@@ -16,6 +17,8 @@ from duty_desk.store.engine import READ_ONLY
 from duty_desk.store.event_log import EventLog
 from duty_desk.store.people import PeopleRepository
 from duty_desk.store.schema import ChainHeadRow
+
+log = logging.getLogger("duty_desk.store")
 
 
 class UnitOfWork:
@@ -44,6 +47,7 @@ class UnitOfWork:
         if self._read_only:  # a plain BEGIN: readers never queue behind writers
             engine = engine.execution_options(**{READ_ONLY: True})
         self.session = Session(engine, expire_on_commit=False)
+        self._recorded: list[str] = []
         self.events = EventLog(self.session, self._device_id)
         self.people = PeopleRepository(self.session)
         return self
@@ -62,10 +66,14 @@ class UnitOfWork:
             raise RuntimeError("a read-only unit of work cannot record events")
         event = self.events.append(new, actor or self.actor, self._clock())
         projections.apply(self.session, event)
+        self._recorded.append(f"{event.type} #{event.seq}")
         return event
 
     def commit(self) -> None:
         self.session.commit()
+        if self._recorded:  # kinds and sequence numbers only: never a payload
+            log.info("recorded %s", ", ".join(self._recorded))
+            self._recorded.clear()
 
     def chain_heads(self) -> dict[str, ChainHead]:
         rows = self.session.execute(select(ChainHeadRow)).scalars()
