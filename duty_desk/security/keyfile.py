@@ -220,17 +220,13 @@ def save(path: Path, keyfile: KeyFile) -> None:
     write_atomically(path, json.dumps(data, indent=2).encode("utf-8"))
 
 
-def update(path: Path, change: Callable[[KeyFile], KeyFile]) -> KeyFile:
-    """Read, change and write the key file under a lock, so that two processes on one desk
-    (the app and the command line) never lose each other's changes."""
-    with filelock.held(lock_path(path)):
+def update(path: Path, lock: Path, change: Callable[[KeyFile], KeyFile]) -> KeyFile:
+    """Read, change and write the key file holding ``lock``, so that two processes on one
+    desk (the app and the command line) never lose each other's changes."""
+    with filelock.held(lock):
         changed = change(load(path))
         save(path, changed)
     return changed
-
-
-def lock_path(keyfile_path: Path) -> Path:
-    return keyfile_path.with_name(keyfile_path.name + ".lock")
 
 
 def write_atomically(path: Path, content: bytes) -> None:

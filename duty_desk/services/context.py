@@ -38,7 +38,7 @@ class Desk:
         return keyfiles.load(self.paths.keyfile)
 
     def update_keyfile(self, change: Callable[[KeyFile], KeyFile]) -> None:
-        keyfiles.update(self.paths.keyfile, change)
+        keyfiles.update(self.paths.keyfile, self.paths.keyfile_lock, change)
 
     def close(self) -> None:
         self.store.close()

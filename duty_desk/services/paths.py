@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from duty_desk.security.keyfile import lock_path as keyfile_lock
-
 
 @dataclass(frozen=True, slots=True)
 class DeskPaths:
@@ -19,7 +17,7 @@ class DeskPaths:
     @property
     def keyfile_lock(self) -> Path:
         """Held while the key file is read, changed and rewritten (``keyfile.update``)."""
-        return keyfile_lock(self.keyfile)
+        return self.root / "desk.json.lock"
 
     @property
     def database(self) -> Path:
