@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True, slots=True)
 class DeskPaths:
-    root: Path
+    """The files of the desk in ``root`` (a plain class: it is needed before the first
+    window appears, and ``dataclasses`` alone costs more start-up time than it saves)."""
+
+    __slots__ = ("root",)
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DeskPaths) and other.root == self.root
+
+    def __hash__(self) -> int:
+        return hash(self.root)
+
+    def __repr__(self) -> str:
+        return f"DeskPaths(root={self.root!r})"
 
     @property
     def keyfile(self) -> Path:

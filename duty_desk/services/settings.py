@@ -1,60 +1,64 @@
 """Desk settings with their defaults, in one place: ``settings.json`` in the data directory.
 
 Holds nothing secret and nothing personal: the protective marking, the idle lock and
-the appearance.
+the appearance. Read before the first window appears, so it imports nothing it can avoid.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from duty_desk.domain.errors import ValidationError
 
 APPEARANCES = ("system", "light", "dark")
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     marking: str = "OFFICIAL-SENSITIVE"
     idle_lock_minutes: int = 10
     appearance: str = "system"
 
-    def __post_init__(self) -> None:
-        if not self.marking.strip() or len(self.marking) > 60:
-            raise ValidationError("The protective marking must be 1 to 60 characters.", "marking")
-        if not 1 <= self.idle_lock_minutes <= 120:
-            raise ValidationError(
-                "The idle lock must be between 1 and 120 minutes.", "idle_lock_minutes"
-            )
-        if self.appearance not in APPEARANCES:
-            raise ValidationError(
-                f"Appearance must be one of {', '.join(APPEARANCES)}.", "appearance"
-            )
+
+def checked(settings: Settings) -> Settings:
+    marking, minutes, appearance = settings
+    if not isinstance(marking, str) or not marking.strip() or len(marking) > 60:
+        raise ValidationError("The protective marking must be 1 to 60 characters.", "marking")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 120:
+        raise ValidationError(
+            "The idle lock must be a whole number of minutes from 1 to 120.", "idle_lock_minutes"
+        )
+    if appearance not in APPEARANCES:
+        raise ValidationError(f"Appearance must be one of {', '.join(APPEARANCES)}.", "appearance")
+    return settings
 
 
 def load_settings(path: Path) -> Settings:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings()
+    import json
+
+    try:
+        raw: Any = json.loads(text)
     except ValueError as error:
         raise ValidationError(f"The settings file {path} is not valid JSON: {error}.") from None
     if not isinstance(raw, dict):
         raise ValidationError(f"The settings file {path} must hold a JSON object.")
-    known = {f.name for f in fields(Settings)}
-    unknown = sorted(set(raw) - known)
+    unknown = sorted(set(raw) - set(Settings._fields))
     if unknown:
         raise ValidationError(
             f"The settings file {path} has unknown settings: {', '.join(unknown)}. "
-            f"Known settings: {', '.join(sorted(known))}."
+            f"Known settings: {', '.join(Settings._fields)}."
         )
     try:
-        return Settings(**raw)
-    except TypeError as error:
-        raise ValidationError(f"The settings file {path} has a wrong value: {error}.") from None
+        return checked(Settings(**raw))
+    except ValidationError as error:
+        raise ValidationError(f"The settings file {path}: {error}", error.field) from None
 
 
 def save_settings(path: Path, settings: Settings) -> None:
-    path.write_text(json.dumps(asdict(settings), indent=2), encoding="utf-8")
+    import json
+
+    path.write_text(json.dumps(checked(settings)._asdict(), indent=2), encoding="utf-8")

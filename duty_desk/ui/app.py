@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from duty_desk import __version__
 from duty_desk.services.settings import Settings, load_settings
@@ -23,11 +23,10 @@ log = logging.getLogger("duty_desk.ui")
 EXIT_WHEN_SHOWN = "DUTY_DESK_EXIT_WHEN_SHOWN"
 
 
-class DeskController(QObject):
+class DeskController:
     """Which window is showing: first run, sign-in, or the main window."""
 
     def __init__(self, paths: DeskPaths, settings: Settings) -> None:
-        super().__init__()
         self.paths = paths
         self.settings = settings
         self.window: QWidget | None = None
@@ -124,7 +123,7 @@ def _after_first_window(paths: DeskPaths, controller: DeskController) -> None:
     sys.excepthook = _report_unexpected
     logs.configure(paths.logs)
     log.info("app started (version %s)", __version__)
-    controller.instance_server = SingleInstance(paths.root, controller)
+    controller.instance_server = SingleInstance(paths.root)
     controller.instance_server.raise_requested.connect(controller.bring_forward)
     controller.instance_server.listen()
     _warm_imports()
@@ -132,6 +131,8 @@ def _after_first_window(paths: DeskPaths, controller: DeskController) -> None:
 
 def _report_unexpected(kind: type[BaseException], error: BaseException, tb: object) -> None:
     """A failure inside a window: logged without its message, and told to the person."""
+    from PySide6.QtWidgets import QMessageBox
+
     from duty_desk import logs
 
     logs.log_unexpected(error)
@@ -164,6 +165,8 @@ def _settings(paths: DeskPaths) -> Settings:
     try:
         return load_settings(paths.settings)
     except ValidationError as error:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(None, "Duty Desk settings", f"{error}\n\nUsing the default settings.")
         return Settings()
 

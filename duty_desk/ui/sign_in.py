@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from duty_desk.ui.operations import run_in_background
 from duty_desk.ui.widgets import ErrorLine, framed, heading, logo_pixmap, right_aligned
 
 if TYPE_CHECKING:
@@ -97,6 +96,8 @@ class SignInWindow(QWidget):
             from duty_desk.services.desk import sign_in
 
             return sign_in(paths, username, password)
+
+        from duty_desk.ui.operations import run_in_background  # not needed before the first paint
 
         run_in_background(work, self._succeeded, self._failed)
 
