@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,6 @@ from duty_desk.ui.widgets import icon
 if TYPE_CHECKING:
     from duty_desk.services.paths import DeskPaths
 
-log = logging.getLogger("duty_desk.ui")
 EXIT_WHEN_SHOWN = "DUTY_DESK_EXIT_WHEN_SHOWN"
 
 
@@ -51,7 +49,7 @@ class DeskController:
     def show_main(self, session: Any) -> QWidget:
         from duty_desk.ui.main_window import MainWindow
 
-        log.info("signed in (role %s)", session.person.role.value)
+        _log().info("signed in (role %s)", session.person.role.value)
         window = MainWindow(session, self.settings)
         window.signed_out.connect(self.show_sign_in)
         shown = self._show(window)
@@ -73,6 +71,12 @@ class DeskController:
             self.window.raise_()
             self.window.activateWindow()
             QApplication.alert(self.window)
+
+
+def _log() -> Any:
+    import logging  # not before the first window: nothing is logged until it is up
+
+    return logging.getLogger("duty_desk.ui")
 
 
 def make_application() -> QApplication:
@@ -122,7 +126,7 @@ def _after_first_window(paths: DeskPaths, controller: DeskController) -> None:
         app.styleHints().colorSchemeChanged.connect(follow)
     sys.excepthook = _report_unexpected
     logs.configure(paths.logs)
-    log.info("app started (version %s)", __version__)
+    _log().info("app started (version %s)", __version__)
     controller.instance_server = SingleInstance(paths.root)
     controller.instance_server.raise_requested.connect(controller.bring_forward)
     controller.instance_server.listen()

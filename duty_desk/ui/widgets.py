@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from duty_desk.resources import resource
 from duty_desk.ui.theme import ERROR_STYLE, MARKING_STYLE
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+
 
 @cache
 def icon(name: str) -> QIcon:
+    from PySide6.QtGui import QIcon  # imported on first use: the sign-in window needs none
+
     return QIcon(str(resource("icons", f"{name}.svg")))
 
 
