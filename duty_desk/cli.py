@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from duty_desk import __version__
 from duty_desk.domain.errors import DutyDeskError
@@ -208,26 +208,44 @@ def cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="duty-desk", description="Duty Desk " + __version__)
     parser.add_argument("--data-dir", help="the desk's data directory (default: per-user app data)")
     parser.add_argument("--version", action="version", version=f"duty-desk {__version__}")
     parser.set_defaults(func=cmd_app)
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _desk_commands(commands)
+    _user_commands(_group(commands, "users", "manage people"))
+    _audit_commands(_group(commands, "audit", "check the audit log"))
+    return parser
 
-    def command(name: str, func: Callable[..., int], help_text: str, parent=sub):  # type: ignore[no-untyped-def]
-        p = parent.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-        p.set_defaults(func=func)
-        return p
 
-    command("app", cmd_app, "open the app (the default)")
-    p = command("init", cmd_init, f"set up a desk and its administrator (password: {PASSWORD_ENV})")
+def _command(
+    parent: Commands, name: str, func: Callable[..., int], help_text: str
+) -> argparse.ArgumentParser:
+    p = parent.add_parser(name, help=help_text, description=help_text)
+    p.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    p.set_defaults(func=func)
+    return p
+
+
+def _group(parent: Commands, name: str, help_text: str) -> Commands:
+    return _command(parent, name, _name_an_action, help_text).add_subparsers(metavar="ACTION")
+
+
+def _desk_commands(commands: Commands) -> None:
+    _command(commands, "app", cmd_app, "open the app (the default)")
+    p = _command(
+        commands, "init", cmd_init, f"set up a desk and its administrator ({PASSWORD_ENV})"
+    )
     p.add_argument("--username", required=True)
     p.add_argument("--name", required=True, help="the administrator's full name")
-    p = command("demo", cmd_demo, "build a demo desk with demo accounts and a day-service file")
-    p.add_argument("--replace", action="store_true", help="delete an existing desk there first")
-    p = command("recover", cmd_recover, "open the desk with the recovery key; new admin password")
+    p = _command(commands, "demo", cmd_demo, "build a demo desk with demo accounts")
+    p.add_argument("--replace", action="store_true", help="rebuild an existing demo desk")
+    p = _command(commands, "recover", cmd_recover, "open the desk with the recovery key")
     p.add_argument("--username", required=True, help="the administrator to recover")
     p.add_argument(
         "--new-device-secret",
@@ -235,40 +253,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="the credential store lost the device secret: make a new one (everyone else "
         "then needs a password reset)",
     )
-    _acting(command("password", cmd_password, f"change your own password ({NEW_PASSWORD_ENV})"))
+    _acting(
+        _command(commands, "password", cmd_password, f"change your password ({NEW_PASSWORD_ENV})")
+    )
 
-    users = command("users", lambda a: _missing(users), "manage people").add_subparsers(
-        metavar="ACTION"
-    )
-    audit = command("audit", lambda a: _missing(audit), "check the audit log").add_subparsers(
-        metavar="ACTION"
-    )
-    for name, func, help_text, extra in (
-        ("list", cmd_users_list, "list people", ()),
-        (
-            "add",
-            cmd_users_add,
-            f"add a person (first password: {NEW_PASSWORD_ENV})",
-            ("username", "--name", "--role"),
-        ),
-        ("disable", cmd_users_disable, "stop a person signing in", ("username",)),
-        (
-            "reset-password",
-            cmd_users_reset,
-            f"set a new password ({NEW_PASSWORD_ENV})",
-            ("username",),
-        ),
-    ):
-        p = command(name, func, help_text, users)
-        for arg in extra:
-            p.add_argument(arg, required=True) if arg.startswith("--") else p.add_argument(arg)
-        _acting(p)
-    for name, func, help_text in (
-        ("verify", cmd_audit_verify, "verify every event's hash chain; exit 1 on tampering"),
-        ("rebuild", cmd_audit_rebuild, "rebuild the tables the app reads from the events"),
-    ):
-        _acting(command(name, func, help_text, audit))
-    return parser
+
+def _user_commands(users: Commands) -> None:
+    _acting(_command(users, "list", cmd_users_list, "list people"))
+    p = _command(users, "add", cmd_users_add, f"add a person (first password: {NEW_PASSWORD_ENV})")
+    p.add_argument("username")
+    p.add_argument("--name", required=True, help="their full name")
+    p.add_argument("--role", required=True, help="duty_social_worker, manager, ...")
+    _acting(p)
+    p = _command(users, "disable", cmd_users_disable, "stop a person signing in")
+    p.add_argument("username")
+    _acting(p)
+    p = _command(users, "reset-password", cmd_users_reset, f"new password ({NEW_PASSWORD_ENV})")
+    p.add_argument("username")
+    _acting(p)
+
+
+def _audit_commands(audit: Commands) -> None:
+    verify = "verify every event's hash chain; exit 1 on tampering"
+    _acting(_command(audit, "verify", cmd_audit_verify, verify))
+    rebuild = "rebuild the tables the app reads from the events"
+    _acting(_command(audit, "rebuild", cmd_audit_rebuild, rebuild))
 
 
 def _acting(p: argparse.ArgumentParser) -> None:
@@ -277,7 +286,7 @@ def _acting(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _missing(sub: object) -> int:
+def _name_an_action(args: argparse.Namespace) -> int:
     raise CliError("Name an action; see --help.")
 
 

@@ -43,6 +43,12 @@ class FirstRunWindow(QWidget):
         self.create_button.clicked.connect(self.create_desk)
         self.confirm.returnPressed.connect(self.create_desk)
         self.error = ErrorLine()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(framed(self._body(), marking))
+        self.resize(520, 460)
+
+    def _body(self) -> QWidget:
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(40, 24, 40, 24)
@@ -70,10 +76,7 @@ class FirstRunWindow(QWidget):
         layout.addWidget(self.error)
         layout.addLayout(right_aligned(self.create_button))
         layout.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(framed(body, marking))
-        self.resize(520, 460)
+        return body
 
     @staticmethod
     def _field(name: str, secret: bool = False) -> QLineEdit:

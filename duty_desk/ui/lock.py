@@ -96,7 +96,12 @@ class LockScreen(QWidget):
         self.unlock_button.clicked.connect(self._unlock)
         self.password.returnPressed.connect(self._unlock)
         self.sign_out_button.clicked.connect(self.sign_out_requested)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(self._panel(person_name), 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
 
+    def _panel(self, person_name: str) -> QWidget:
         panel = QWidget()
         panel.setFixedWidth(460)
         layout = QVBoxLayout(panel)
@@ -125,10 +130,7 @@ class LockScreen(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.unlock_button)
         layout.addLayout(buttons)
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(2)
+        return panel
 
     def reset(self) -> None:
         self.password.clear()
