@@ -22,7 +22,7 @@ from duty_desk.domain.roles import Role
 from duty_desk.security import device_secret
 from duty_desk.security import keyfile as keyfiles
 from duty_desk.security.errors import DeviceSecretMissing, WrongCredentials
-from duty_desk.security.failures import FailureLog
+from duty_desk.security.failures import FailedAttempt, FailureLog
 from duty_desk.services.context import Desk, SignedIn
 from duty_desk.services.paths import DeskPaths
 from duty_desk.store.database import Store
@@ -108,10 +108,11 @@ def sign_in(paths: DeskPaths, username: str, password: str, clock: Clock = utc_n
     secret = device_secret.load(keyfile.device_id)
     failures = FailureLog(paths.failures, secret, keyfile.device_id)
     name = username.strip().lower()
-    failures.check_not_paused(name, clock())
+    counted = failures.counted_name(name, keyfiles.has_slot(keyfile, secret, name))
+    failures.check_not_paused(counted, clock())
     db_key = keyfiles.unwrap(keyfile, secret, name, password)
     if db_key is None:
-        count = failures.add(name, clock())
+        count = failures.add(counted, clock())
         raise WrongCredentials(f"{WRONG} (failed attempt {count})")
     store = Store.open(paths.database, db_key)
     desk = Desk(paths, store, keyfile.device_id, secret, db_key, clock)
@@ -124,27 +125,38 @@ def sign_in(paths: DeskPaths, username: str, password: str, clock: Clock = utc_n
 
 def _record_sign_in(desk: Desk, username: str) -> SignedIn:
     failures = desk.failures()
+    pending = failures.unrecorded()
     with desk.uow(SYSTEM) as uow:
         person = uow.people.by_username(username)
-        for attempt in failures.unrecorded():
-            _record_failure(uow, desk.device_id, attempt.username, attempt.at)
+        _record_failures(uow, desk, pending)
         if person is None or not person.active:
-            _record_failure(uow, desk.device_id, username, desk.clock())
+            _record_failure(uow, desk.device_id, person.id if person else None, desk.clock())
             uow.commit()
-            failures.settle(username, desk.clock())
+            failures.settle(pending, desk.clock(), got_in=username)
             raise WrongCredentials(WRONG + " (this account is disabled)")
         signed_in = SignedIn(desk, person)
         uow.record(NewEvent("person", person.id, "auth.signed_in", {}), signed_in.actor)
         uow.commit()
-    failures.settle(username, desk.clock())
+    failures.settle(pending, desk.clock(), got_in=username)
     return signed_in
 
 
-def _record_failure(uow: UnitOfWork, device_id: str, username: str, at: datetime) -> None:
+def _record_failures(uow: UnitOfWork, desk: Desk, attempts: list[FailedAttempt]) -> None:
+    if not attempts:
+        return
+    failures = desk.failures()
+    # Names without a key slot (a disabled person, or a typo) were kept only as a keyed
+    # hash; match them against everyone on the desk.
+    known = {failures.counted_name(p.username, enrolled=False): p.id for p in uow.people.list()}
+    known.update({p.username: p.id for p in uow.people.list()})
+    for attempt in attempts:
+        _record_failure(uow, desk.device_id, known.get(attempt.username), attempt.at)
+
+
+def _record_failure(uow: UnitOfWork, device_id: str, person_id: str | None, at: datetime) -> None:
     """Who was tried, as a person's id; an unknown username (perhaps a password typed in
     the wrong box) is never written down."""
-    person = uow.people.by_username(username)
-    tried = {"person_id": person.id} if person else {"person_id": None, "username_known": False}
+    tried = {"person_id": person_id} if person_id else {"person_id": None, "username_known": False}
     payload = {**tried, "attempted_at": format_instant(at)}
     uow.record(NewEvent("desk", device_id, "auth.sign_in_failed", payload))
 
@@ -164,18 +176,23 @@ def lock(session: SignedIn) -> None:
 def unlock(session: SignedIn, password: str) -> None:
     """Only the person who locked the desk can unlock it; wrong passwords are recorded and
     count towards the same pause as at sign-in."""
-    failures = session.desk.failures()
-    failures.check_not_paused(session.person.username, session.desk.clock())
+    desk, person = session.desk, session.person
+    failures = desk.failures()
+    failures.check_not_paused(person.username, desk.clock())
     ok = check_password(session, password)
+    pending = failures.unrecorded()  # e.g. wrong passwords at the command line meanwhile
     with session.uow() as uow:
-        kind = "session.unlocked" if ok else "session.unlock_failed"
-        uow.record(NewEvent("person", session.person.id, kind, {}))
+        _record_failures(uow, desk, pending)
+        uow.record(
+            NewEvent("person", person.id, "session.unlocked" if ok else "session.unlock_failed", {})
+        )
         uow.commit()
     if ok:
-        failures.settle(session.person.username, session.desk.clock())
+        failures.settle(pending, desk.clock(), got_in=person.username)
         return
-    failures.add(session.person.username, session.desk.clock(), recorded=True)
-    raise WrongCredentials(f"That is not the password for {session.person.display_name}.")
+    failures.settle(pending, desk.clock())
+    failures.add(person.username, desk.clock(), recorded=True)
+    raise WrongCredentials(f"That is not the password for {person.display_name}.")
 
 
 def sign_out(session: SignedIn) -> None:
@@ -189,8 +206,8 @@ RECOVERY_WITHOUT_KEYRING_HELP = (
     "This computer's credential store does not hold the desk's device secret. If the store "
     "is only locked, or this is a different login, unlock it or sign in as the usual user "
     "and try again. If the secret is really lost (a wiped keyring, a new operating-system "
-    "account), run recover again allowing a new device secret: everyone else will then need "
-    "a password reset. Nothing has been changed."
+    "account), run `duty-desk recover --new-device-secret`: everyone else will then need a "
+    "password reset. Nothing has been changed."
 )
 
 
@@ -216,14 +233,15 @@ def recover(
     check_new_password(new_password, username)
     store = Store.open(paths.database, db_key)
     try:
-        secret = _device_secret_for_recovery(keyfile.device_id, new_device_secret)
+        admin = _active_admin(store, keyfile.device_id, username, clock)
+        secret, replaced = _device_secret_for_recovery(keyfile.device_id, new_device_secret)
         desk = Desk(paths, store, keyfile.device_id, secret, db_key, clock)
-        session = SignedIn(desk, _active_admin(desk, username))
+        session = SignedIn(desk, admin)
         entry = keyfiles.new_slot(keyfile.device_id, secret, username, new_password, db_key)
         with session.uow() as uow:
-            payload = {"new_device_secret": new_device_secret}
+            payload = {"new_device_secret": replaced}
             uow.record(NewEvent("desk", desk.device_id, "desk.recovered", payload))
-            uow.record(NewEvent("person", session.person.id, "auth.signed_in", {}))
+            uow.record(NewEvent("person", admin.id, "auth.signed_in", {}))
             uow.commit()
         desk.update_keyfile(lambda current: keyfiles.with_entry(current, entry))
         return session
@@ -232,17 +250,18 @@ def recover(
         raise
 
 
-def _device_secret_for_recovery(device_id: str, replace_missing: bool) -> bytes:
+def _device_secret_for_recovery(device_id: str, replace_missing: bool) -> tuple[bytes, bool]:
+    """The device secret, and whether it had to be made anew."""
     try:
-        return device_secret.load(device_id)
+        return device_secret.load(device_id), False
     except DeviceSecretMissing:
         if not replace_missing:
             raise DeviceSecretMissing(RECOVERY_WITHOUT_KEYRING_HELP) from None
-        return device_secret.replace(device_id)
+        return device_secret.replace(device_id), True
 
 
-def _active_admin(desk: Desk, username: str) -> Person:
-    with desk.uow(SYSTEM, read_only=True) as uow:
+def _active_admin(store: Store, device_id: str, username: str, clock: Clock) -> Person:
+    with UnitOfWork(store, device_id, SYSTEM, clock, read_only=True) as uow:
         person = uow.people.by_username(username)
     if person is None or not person.active or person.role is not Role.ADMINISTRATOR:
         raise ValidationError(f"{username!r} is not an active administrator on this desk.")

@@ -56,6 +56,7 @@ class IdleWatcher(QObject):
         self.interval_ms = interval_ms
         self._clock = clock
         self._last_input = clock()
+        self.paused = False
         self.tick = QTimer(self)
         self.tick.setInterval(min(5_000, max(50, interval_ms // 4)))
         self.tick.timeout.connect(self.check)
@@ -64,14 +65,31 @@ class IdleWatcher(QObject):
     def reset(self) -> None:
         self._last_input = self._clock()
 
+    def pause(self) -> None:
+        """While the desk is locked there is nothing to watch."""
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+        self.reset()
+
     def check(self) -> None:
+        if self.paused:
+            return
         if (self._clock() - self._last_input) * 1000 >= self.interval_ms:
             self.reset()
             self.idle.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _ACTIVITY:
-            self._last_input = self._clock()
+        if self.paused or event.type() not in _ACTIVITY:
+            return False
+        if (self._clock() - self._last_input) * 1000 >= self.interval_ms:
+            # Idle past the limit (the laptop slept through the ticks): this is the touch
+            # that wakes it. Lock, and do not let it reach the work underneath.
+            self.reset()
+            self.idle.emit()
+            return True
+        self._last_input = self._clock()
         return False
 
 
@@ -139,6 +157,8 @@ class LockScreen(QWidget):
         self.password.setFocus()
 
     def _unlock(self) -> None:
+        if not self.unlock_button.isEnabled():
+            return  # a check is already running
         if not self.password.text():
             self.error.show_message(self.tr("Enter your password."))
             return

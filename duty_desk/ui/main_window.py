@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
         from duty_desk.services.desk import lock
 
         self.locked = True
+        self.idle.pause()
         for window in QApplication.topLevelWidgets():
             if window is not self and window.isVisible():
                 window.hide()
@@ -253,7 +254,7 @@ class MainWindow(QMainWindow):
         for window in self._hidden_windows:
             window.show()
         self._hidden_windows.clear()
-        self.idle.reset()
+        self.idle.resume()
 
     def _unlock_refused(self, error: Exception) -> None:
         self.lock_screen.sign_out_button.setEnabled(True)

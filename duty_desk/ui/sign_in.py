@@ -84,6 +84,8 @@ class SignInWindow(QWidget):
         return label
 
     def attempt(self) -> None:
+        if not self.sign_in_button.isEnabled():
+            return  # a check is already running
         username, password = self.username.text().strip(), self.password.text()
         if not username or not password:
             self.error.show_message(self.tr("Enter your username and password."))

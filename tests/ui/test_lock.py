@@ -126,3 +126,25 @@ def test_wrong_passwords_at_the_lock_screen_pause_too(qtbot, admin, settings):  
             unlock(admin, "a guess at the password")
     with pytest.raises(SignInPaused):
         unlock(admin, ADMIN_PASSWORD)
+
+
+def test_the_touch_that_wakes_the_laptop_locks_and_goes_no_further(qtbot):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QLineEdit
+
+    now = [1000.0]
+    watcher = IdleWatcher(10 * 60_000, clock=lambda: now[0])
+    watcher.tick.stop()  # asleep: no ticks arrive
+    fired: list[bool] = []
+    watcher.idle.connect(lambda: fired.append(True))
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a")
+    now[0] += 60 * 60
+    assert watcher.eventFilter(field, key) is True  # swallowed
+    assert fired == [True]
+    watcher.pause()  # the desk is locked now: typing the password is not swallowed
+    now[0] += 60 * 60
+    assert watcher.eventFilter(field, key) is False
+    assert fired == [True]

@@ -116,3 +116,14 @@ def test_recovery_is_for_administrators_only(desk: Recoverable, clock) -> None:
     assert device_secret.load(desk.device_id) == secret_before
     with pytest.raises(ValidationError, match="at least 10 characters"):
         recover(desk.paths, desk.recovery_key, "admin", "short", clock)
+
+
+def test_a_refused_recovery_leaves_the_keyring_alone(desk: Recoverable, clock) -> None:
+    keyring.delete_password(SERVICE, f"device-secret:{desk.device_id}")
+    with pytest.raises(ValidationError, match="not an active administrator"):
+        recover(
+            desk.paths, desk.recovery_key, "morgan", NEW_ADMIN_PASSWORD, clock,
+            new_device_secret=True,
+        )  # fmt: skip
+    with pytest.raises(DeviceSecretMissing):
+        device_secret.load(desk.device_id)

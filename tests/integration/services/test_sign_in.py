@@ -126,3 +126,30 @@ def test_an_unknown_username_is_never_written_down(
     assert failed["payload"]["person_id"] is None
     assert failed["payload"]["username_known"] is False
     assert typed not in str(failed)
+
+
+def test_failures_elsewhere_are_logged_when_a_locked_desk_is_unlocked(
+    admin: SignedIn, people, paths: DeskPaths, clock
+) -> None:
+    from duty_desk.services.desk import lock, unlock
+
+    lock(admin)
+    with pytest.raises(WrongCredentials):  # e.g. at the command line, while the app is locked
+        sign_in(paths, people[Role.MANAGER], "not their password", clock)
+    unlock(admin, ADMIN_PASSWORD)
+    manager = next(p for p in list_people(admin) if p.username == people[Role.MANAGER])
+    failed = events_of_type(paths.database, admin.desk.db_key, "auth.sign_in_failed")
+    assert [f["payload"]["person_id"] for f in failed] == [manager.id]
+    sign_out(sign_in(paths, "admin", ADMIN_PASSWORD, clock))
+    again = events_of_type(paths.database, admin.desk.db_key, "auth.sign_in_failed")
+    assert len(again) == 1  # logged once, not again at the next sign-in
+
+
+def test_an_unknown_username_is_sealed_only_as_a_hash(
+    admin: SignedIn, paths: DeskPaths, clock
+) -> None:
+    typed = "hunter2-typed-in-the-wrong-box"
+    with pytest.raises(WrongCredentials):
+        sign_in(paths, typed, "anything at all", clock)
+    (attempt,) = admin.desk.failures().read()
+    assert attempt.username.startswith("?") and typed.lower() not in attempt.username

@@ -28,7 +28,7 @@ def test_attempts_are_counted_and_sealed(log: FailureLog, tmp_path: Path) -> Non
         ("zyxwvutsrq", T0 + timedelta(seconds=1)),
     ]
     assert b"zyxwvutsrq" not in (tmp_path / "failures.bin").read_bytes()
-    log.settle("zyxwvutsrq", T0 + timedelta(seconds=2))
+    log.settle(log.unrecorded(), T0 + timedelta(seconds=2), got_in="zyxwvutsrq")
     assert log.read() == [] and not (tmp_path / "failures.bin").exists()
 
 
@@ -37,9 +37,8 @@ def test_one_persons_success_keeps_counting_everyone_else(log: FailureLog) -> No
         log.add("mallory", T0 + timedelta(seconds=n))
     log.add("sam", T0 + timedelta(seconds=6))
     assert len(log.unrecorded()) == PAUSE_AFTER + 1
-    log.settle(
-        "sam", T0 + timedelta(seconds=7)
-    )  # sam got in: their count goes, mallory's stays (as already recorded)
+    # sam got in: their count goes, mallory's stays (marked as already recorded)
+    log.settle(log.unrecorded(), T0 + timedelta(seconds=7), got_in="sam")
     assert log.unrecorded() == []
     assert [a.username for a in log.read()] == ["mallory"] * PAUSE_AFTER
     with pytest.raises(SignInPaused):
@@ -70,5 +69,21 @@ def test_pause_after_five_for_that_username_only(log: FailureLog) -> None:
 
 def test_other_peoples_failures_are_forgotten_after_a_day(log: FailureLog) -> None:
     log.add("mallory", T0)
-    log.settle("sam", T0 + timedelta(hours=25))
+    log.settle(log.unrecorded(), T0 + timedelta(hours=25), got_in="sam")
     assert log.read() == []
+
+
+def test_an_attempt_that_was_never_logged_is_kept_until_it_is(log: FailureLog) -> None:
+    log.add("sam", T0)
+    logged = log.unrecorded()
+    log.add("sam", T0 + timedelta(seconds=1))  # arrives after the log was written
+    log.settle(logged, T0 + timedelta(seconds=2), got_in="sam")
+    assert [(a.at, a.recorded) for a in log.read()] == [(T0 + timedelta(seconds=1), False)]
+
+
+def test_unknown_usernames_are_kept_only_as_a_keyed_hash(log: FailureLog) -> None:
+    typed = "my-password-in-the-wrong-box"
+    counted = log.counted_name(typed, enrolled=False)
+    assert counted.startswith("?") and typed not in counted
+    assert log.counted_name(typed, enrolled=False) == counted  # still counted per name
+    assert log.counted_name("sam", enrolled=True) == "sam"
