@@ -58,7 +58,8 @@ def _signed_in(args: argparse.Namespace) -> SignedIn:
     username = args.as_user or os.environ.get(USER_ENV)
     if not username:
         raise CliError(f"Say who is acting: --as USERNAME (or set {USER_ENV}).")
-    return sign_in(_paths(args), username, read_secret(PASSWORD_ENV, f"Password for {username}: "))
+    args.current_password = read_secret(PASSWORD_ENV, f"Password for {username}: ")
+    return sign_in(_paths(args), username, args.current_password)
 
 
 def _with_session(action: Callable[[SignedIn, argparse.Namespace], int]) -> Callable[..., int]:
@@ -188,9 +189,11 @@ def cmd_audit_rebuild(session: SignedIn, args: argparse.Namespace) -> int:
 def cmd_password(session: SignedIn, args: argparse.Namespace) -> int:
     from duty_desk.services.people import change_own_password
 
-    current = read_secret(PASSWORD_ENV, "Current password: ")
     new = read_secret(NEW_PASSWORD_ENV, "New password: ")
-    change_own_password(session, current, new)
+    interactive = sys.stdin.isatty() and not os.environ.get(NEW_PASSWORD_ENV)
+    if interactive and getpass.getpass("New password again: ") != new:
+        raise CliError("The two new passwords are not the same; nothing was changed.")
+    change_own_password(session, args.current_password, new)
     print(f"Password changed for {session.person.display_name}.")
     return 0
 
@@ -295,8 +298,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     from duty_desk import logs
 
+    paths = _paths(args)
     try:
-        paths = _paths(args)
         if paths.exists():  # a refused "init" must leave nothing behind, not even a log
             logs.configure(paths.logs)
         else:
@@ -312,9 +315,10 @@ def main(argv: list[str]) -> int:
         return 130
     except Exception as error:  # never a traceback: its text can hold personal data
         logs.log_unexpected(error)
+        where = " Where it happened is in the desk's log." if paths.exists() else ""
         print(
             f"duty-desk: unexpected error ({type(error).__name__}); nothing more is shown "
-            "because details can hold personal data. Where it happened is in the log.",
+            f"because details can hold personal data.{where}",
             file=sys.stderr,
         )
         return 3

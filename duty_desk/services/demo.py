@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from duty_desk.domain.clock import Clock, utc_now
+from duty_desk.domain.errors import ValidationError
 from duty_desk.domain.roles import Role
 from duty_desk.services import day_service
 from duty_desk.services.desk import create_desk, sign_out
@@ -45,6 +46,11 @@ def is_demo_desk(paths: DeskPaths) -> bool:
 
 
 def build_demo(paths: DeskPaths, clock: Clock = utc_now) -> DemoDesk:
+    """Only into a new or empty folder: a demo is deleted wholesale when it is replaced."""
+    if paths.root.exists() and any(paths.root.iterdir()):
+        raise ValidationError(
+            f"{paths.root} is not empty. Build the demo desk in a new folder (--data-dir)."
+        )
     admin, *others = DEMO_ACCOUNTS
     created = create_desk(paths, admin.username, admin.display_name, DEMO_PASSWORD, clock)
     (paths.root / DEMO_MARKER).write_text(

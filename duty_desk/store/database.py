@@ -8,7 +8,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError
 
 from duty_desk.store import migrations
-from duty_desk.store.engine import make_engine
+from duty_desk.store.engine import READ_ONLY, make_engine
 from duty_desk.store.errors import StoreMissing, StoreUnreadable
 
 DAMAGED = (
@@ -43,8 +43,8 @@ class Store:
         if not path.exists():
             raise StoreMissing(f"There is no desk database at {path}.")
         engine = make_engine(path, key)
-        try:
-            with engine.connect() as connection:
+        try:  # a read-only check: it takes no write lock while it reads every page
+            with engine.execution_options(**{READ_ONLY: True}).connect() as connection:
                 connection.execute(text("SELECT count(*) FROM sqlite_master")).scalar()
                 problems = connection.exec_driver_sql("PRAGMA cipher_integrity_check").all()
                 if problems:

@@ -285,6 +285,8 @@ class MainWindow(QMainWindow):
             parent=self,
             intro=intro,
         )
+        if hasattr(self, "people_page"):
+            dialog.accepted.connect(self.people_page.refresh)  # may have been refused before
         self.dialog = dialog
         dialog.open()
         return dialog

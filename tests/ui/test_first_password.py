@@ -46,3 +46,22 @@ def test_cancelling_signs_out(qtbot, admin, paths):  # type: ignore[no-untyped-d
     assert window.session is None
     qtbot.waitUntil(lambda: type(controller.window).__name__ == "SignInWindow")
     qtbot.addWidget(controller.window)
+
+
+def test_an_administrators_people_page_fills_once_their_own_password_is_chosen(qtbot, admin, paths):  # type: ignore[no-untyped-def]
+    from duty_desk.services.people import reset_password
+
+    add_person(admin, "second", "Second Admin", Role.ADMINISTRATOR, PASSWORD)
+    reset_password(admin, "second", "a temporary phrase")
+    session = sign_in(paths, "second", "a temporary phrase")
+    window = DeskController(paths, Settings()).show_main(session)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.isVisible())
+    page = window.people_page
+    assert page.model.rowCount() == 0 and "choose your own" in page.error.text()
+    dialog = window.dialog
+    dialog.current.setText("a temporary phrase")
+    dialog.password.setText("a phrase all my own")
+    dialog.confirm.setText("a phrase all my own")
+    press_ok(qtbot, dialog)
+    assert page.model.rowCount() == 2

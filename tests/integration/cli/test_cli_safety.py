@@ -73,3 +73,12 @@ def test_a_reset_password_must_be_replaced_before_anything_else(
     env = {"DUTY_DESK_PASSWORD": "a phrase of my own"}
     listed = run_cli("--data-dir", str(paths.root), "users", "list", "--as", "casey", env=env)
     assert listed.returncode == 0 and "Casey Manager" in listed.stdout
+
+
+def test_a_demo_is_only_built_in_an_empty_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    keep = tmp_path / "report.docx"
+    keep.write_bytes(b"someone's document")
+    result = run_cli("--data-dir", str(tmp_path), "demo")
+    assert result.returncode == 2
+    assert "is not empty. Build the demo desk in a new folder" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.docx"]
