@@ -20,6 +20,7 @@ from duty_desk.security.keyfile import KeyFile, Slot
 from duty_desk.services.authz import authorize
 from duty_desk.services.context import SignedIn
 from duty_desk.services.desk import check_password
+from duty_desk.store.unit_of_work import UnitOfWork
 
 
 def list_people(session: SignedIn) -> list[Person]:
@@ -42,9 +43,13 @@ def add_person(
     username = normalise_username(username)
     display_name = check_display_name(display_name)
     check_new_password(password, username)
-    with session.uow(read_only=True) as uow:
+
+    def not_taken(uow: UnitOfWork) -> None:
         if uow.people.by_username(username) is not None:
             raise ValidationError(f"The username {username!r} is already taken.", "username")
+
+    with session.uow(read_only=True) as uow:
+        not_taken(uow)  # say so before the slow part
     payload = {
         "username": username,
         "display_name": display_name,
@@ -56,6 +61,7 @@ def add_person(
         session,
         NewEvent("person", str(uuid.uuid4()), "person.added", payload),
         lambda kf: keyfiles.with_entry(kf, slot),
+        recheck=not_taken,  # and again where it counts: inside the writing transaction
     )
 
 
@@ -72,6 +78,7 @@ def disable_person(session: SignedIn, username: str) -> Person:
         session,
         NewEvent("person", person.id, "person.disabled", {}),
         lambda kf: keyfiles.without_slot(kf, secret, person.username),
+        recheck=_still_active(person),
     )
 
 
@@ -87,6 +94,7 @@ def reset_password(session: SignedIn, username: str, new_password: str) -> Perso
         session,
         NewEvent("person", person.id, "person.password_reset", {}),
         lambda kf: keyfiles.with_entry(kf, slot),
+        recheck=_still_active(person),
     )
 
 
@@ -112,17 +120,31 @@ def _slot(session: SignedIn, username: str, password: str) -> tuple[str, Slot]:
 
 
 def _record_then_rekey(
-    session: SignedIn, event: NewEvent, change: Callable[[KeyFile], KeyFile]
+    session: SignedIn,
+    event: NewEvent,
+    change: Callable[[KeyFile], KeyFile],
+    recheck: Callable[[UnitOfWork], None] | None = None,
 ) -> Person:
     """Record first, then change the key file: a crash in between leaves a recorded change
     whose slot is missing (the administrator resets it), never an unrecorded one."""
     with session.uow() as uow:
+        if recheck is not None:
+            recheck(uow)
         uow.record(event)
         person = uow.people.get(event.stream_id)
         uow.commit()
     session.desk.update_keyfile(change)
     assert person is not None
     return person
+
+
+def _still_active(person: Person) -> Callable[[UnitOfWork], None]:
+    def recheck(uow: UnitOfWork) -> None:
+        current = uow.people.get(person.id)
+        if current is None or not current.active:
+            raise ValidationError(f"{person.display_name} has just been disabled.")
+
+    return recheck
 
 
 def _existing(session: SignedIn, username: str) -> Person:
