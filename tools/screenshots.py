@@ -43,8 +43,23 @@ def main(out: Path, appearance: str) -> None:
     save_settings(paths.settings, Settings(appearance=appearance))
     app: QApplication = make_application()
     apply_appearance(app, appearance)
+    from duty_desk.ui.first_run import FirstRunWindow, RecoveryKeyDialog
     from duty_desk.ui.main_window import MainWindow
     from duty_desk.ui.sign_in import SignInWindow
+
+    first = FirstRunWindow(DeskPaths(paths.root.parent / "empty"), "OFFICIAL-SENSITIVE")
+    first.move(40, 40)
+    first.show()
+    first.username.setText("admin")
+    first.full_name.setText("Alex Administrator")
+    snap(out, f"first-run-{appearance}")
+    sample = "-".join(["ABCD", "EFGH", "IJKL", "MNOP", "QRST", "UVWX", "YZ23"] * 2)[:64]
+    key = RecoveryKeyDialog(sample, first)
+    key.open()
+    snap(out, f"recovery-key-{appearance}")
+    key.kept.setChecked(True)
+    key.accept()
+    first.close()
 
     sign = SignInWindow(paths, "OFFICIAL-SENSITIVE")
     sign.move(40, 40)

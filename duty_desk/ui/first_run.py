@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -72,6 +73,13 @@ class FirstRunWindow(QWidget):
             buddy = QLabel(label)
             buddy.setBuddy(field)
             form.addRow(buddy, field)
+        hint = QLabel(
+            self.tr(
+                "At least 10 characters, not containing the username: a short phrase works well."
+            )
+        )
+        hint.setWordWrap(True)
+        form.addRow("", hint)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addLayout(right_aligned(self.create_button))
@@ -120,6 +128,13 @@ class RecoveryKeyDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Recovery key — shown once"))
         layout = QVBoxLayout(self)
+        title = QHBoxLayout()
+        warning = QLabel()
+        warning.setPixmap(icon("warning").pixmap(36, 36))
+        warning.setAccessibleName(self.tr("Important"))
+        title.addWidget(warning)
+        title.addWidget(heading(self.tr("Your recovery key — shown once"), 1.3), 1)
+        layout.addLayout(title)
         text = QLabel(
             self.tr(
                 "Write this recovery key down and keep it locked away. It opens this desk "
