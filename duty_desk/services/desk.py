@@ -117,18 +117,17 @@ def sign_in(paths: DeskPaths, username: str, password: str, clock: Clock = utc_n
     store = Store.open(paths.database, db_key)
     desk = Desk(paths, store, keyfile.device_id, secret, db_key, clock)
     try:
-        return _record_sign_in(desk, name)
+        return _record_sign_in(desk, failures, name)
     except BaseException:
         store.close()
         raise
 
 
-def _record_sign_in(desk: Desk, username: str) -> SignedIn:
-    failures = desk.failures()
+def _record_sign_in(desk: Desk, failures: FailureLog, username: str) -> SignedIn:
     pending = failures.unrecorded()
     with desk.uow(SYSTEM) as uow:
         person = uow.people.by_username(username)
-        _record_failures(uow, desk, pending)
+        _record_failures(uow, desk.device_id, failures, pending)
         if person is None or not person.active:
             _record_failure(uow, desk.device_id, person.id if person else None, desk.clock())
             uow.commit()
@@ -141,16 +140,19 @@ def _record_sign_in(desk: Desk, username: str) -> SignedIn:
     return signed_in
 
 
-def _record_failures(uow: UnitOfWork, desk: Desk, attempts: list[FailedAttempt]) -> None:
+def _record_failures(
+    uow: UnitOfWork, device_id: str, failures: FailureLog, attempts: list[FailedAttempt]
+) -> None:
     if not attempts:
         return
-    failures = desk.failures()
     # Names without a key slot (a disabled person, or a typo) were kept only as a keyed
-    # hash; match them against everyone on the desk.
-    known = {failures.counted_name(p.username, enrolled=False): p.id for p in uow.people.list()}
-    known.update({p.username: p.id for p in uow.people.list()})
+    # hash; match them, and plain names, against everyone on the desk.
+    known: dict[str, str] = {}
+    for person in uow.people.list():
+        known[person.username] = person.id
+        known[failures.counted_name(person.username, enrolled=False)] = person.id
     for attempt in attempts:
-        _record_failure(uow, desk.device_id, known.get(attempt.username), attempt.at)
+        _record_failure(uow, device_id, known.get(attempt.username), attempt.at)
 
 
 def _record_failure(uow: UnitOfWork, device_id: str, person_id: str | None, at: datetime) -> None:
@@ -182,7 +184,7 @@ def unlock(session: SignedIn, password: str) -> None:
     ok = check_password(session, password)
     pending = failures.unrecorded()  # e.g. wrong passwords at the command line meanwhile
     with session.uow() as uow:
-        _record_failures(uow, desk, pending)
+        _record_failures(uow, desk.device_id, failures, pending)
         uow.record(
             NewEvent("person", person.id, "session.unlocked" if ok else "session.unlock_failed", {})
         )

@@ -20,7 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from duty_desk.ui.operations import run_in_background
-from duty_desk.ui.widgets import ErrorLine, framed, heading, icon, right_aligned
+from duty_desk.ui.widgets import (
+    ErrorLine,
+    add_row,
+    framed,
+    heading,
+    icon,
+    line_edit,
+    right_aligned,
+)
 
 if TYPE_CHECKING:
     from duty_desk.services.paths import DeskPaths
@@ -34,10 +42,10 @@ class FirstRunWindow(QWidget):
         self._paths = paths
         self.setWindowTitle(self.tr("Duty Desk — set up this desk"))
         self.setWindowIcon(icon("app"))
-        self.username = self._field(self.tr("Administrator's username"))
-        self.full_name = self._field(self.tr("Administrator's full name"))
-        self.password = self._field(self.tr("Password"), secret=True)
-        self.confirm = self._field(self.tr("Password again"), secret=True)
+        self.username = line_edit(self.tr("Administrator's username"))
+        self.full_name = line_edit(self.tr("Administrator's full name"))
+        self.password = line_edit(self.tr("Password"), secret=True)
+        self.confirm = line_edit(self.tr("Password again"), secret=True)
         self.create_button = QPushButton(self.tr("&Create desk"))
         self.create_button.setAccessibleName(self.tr("Create desk"))
         self.create_button.setDefault(True)
@@ -70,9 +78,7 @@ class FirstRunWindow(QWidget):
             (self.tr("&Password"), self.password),
             (self.tr("Password &again"), self.confirm),
         ):
-            buddy = QLabel(label)
-            buddy.setBuddy(field)
-            form.addRow(buddy, field)
+            add_row(form, label, field)
         hint = QLabel(
             self.tr(
                 "At least 10 characters, not containing the username: a short phrase works well."
@@ -85,14 +91,6 @@ class FirstRunWindow(QWidget):
         layout.addLayout(right_aligned(self.create_button))
         layout.addStretch(1)
         return body
-
-    @staticmethod
-    def _field(name: str, secret: bool = False) -> QLineEdit:
-        field = QLineEdit()
-        field.setAccessibleName(name)
-        if secret:
-            field.setEchoMode(QLineEdit.EchoMode.Password)
-        return field
 
     def create_desk(self) -> None:
         if self.password.text() != self.confirm.text():

@@ -11,13 +11,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from duty_desk.ui.widgets import ErrorLine, heading, icon
+from duty_desk.ui.widgets import ErrorLine, add_row, heading, icon, line_edit
 
 _ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -102,9 +101,7 @@ class LockScreen(QWidget):
     def __init__(self, person_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lockScreen")
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName(self.tr("Password to unlock"))
+        self.password = line_edit(self.tr("Password to unlock"), secret=True)
         self.unlock_button = QPushButton(icon("lock"), self.tr("&Unlock"))
         self.unlock_button.setAccessibleName(self.tr("Unlock"))
         self.unlock_button.setDefault(True)
@@ -138,9 +135,7 @@ class LockScreen(QWidget):
         who.setWordWrap(True)
         layout.addWidget(who)
         form = QFormLayout()
-        label = QLabel(self.tr("&Password"))
-        label.setBuddy(self.password)
-        form.addRow(label, self.password)
+        add_row(form, self.tr("&Password"), self.password)
         layout.addLayout(form)
         layout.addWidget(self.error)
         buttons = QHBoxLayout()

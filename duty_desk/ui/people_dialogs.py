@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from duty_desk.domain.errors import DutyDeskError
 from duty_desk.domain.roles import Role
-from duty_desk.ui.widgets import ErrorLine
+from duty_desk.ui.widgets import ErrorLine, add_row, line_edit
 
 
 class FormDialog(QDialog):
@@ -45,14 +45,11 @@ class FormDialog(QDialog):
 
     def add_field(self, label: str, field: QWidget, accessible: str) -> None:
         field.setAccessibleName(accessible)
-        buddy = QLabel(label)
-        buddy.setBuddy(field)
-        self.form.addRow(buddy, field)
+        add_row(self.form, label, field)
 
     def password_field(self, label: str, accessible: str) -> QLineEdit:
-        field = QLineEdit()
-        field.setEchoMode(QLineEdit.EchoMode.Password)
-        self.add_field(label, field, accessible)
+        field = line_edit(accessible, secret=True)
+        add_row(self.form, label, field)
         return field
 
     def _submit(self) -> None:

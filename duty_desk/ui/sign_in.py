@@ -9,13 +9,20 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from duty_desk.ui.widgets import ErrorLine, framed, heading, logo_pixmap, right_aligned
+from duty_desk.ui.widgets import (
+    ErrorLine,
+    add_row,
+    framed,
+    heading,
+    line_edit,
+    logo_pixmap,
+    right_aligned,
+)
 
 if TYPE_CHECKING:
     from duty_desk.services.paths import DeskPaths
@@ -30,11 +37,8 @@ class SignInWindow(QWidget):
         super().__init__(parent)
         self._paths = paths
         self.setWindowTitle(self.tr("Duty Desk — sign in"))
-        self.username = QLineEdit()
-        self.username.setAccessibleName(self.tr("Username"))
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName(self.tr("Password"))
+        self.username = line_edit(self.tr("Username"))
+        self.password = line_edit(self.tr("Password"), secret=True)
         self.sign_in_button = QPushButton(self.tr("&Sign in"))
         self.sign_in_button.setAccessibleName(self.tr("Sign in"))
         self.sign_in_button.setDefault(True)
@@ -61,8 +65,8 @@ class SignInWindow(QWidget):
         layout.addLayout(title_row)
         layout.addWidget(QLabel(self.tr("Children's emergency duty — sign in to this desk.")))
         form = QFormLayout()
-        form.addRow(self._buddy(self.tr("&Username"), self.username), self.username)
-        form.addRow(self._buddy(self.tr("&Password"), self.password), self.password)
+        add_row(form, self.tr("&Username"), self.username)
+        add_row(form, self.tr("&Password"), self.password)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addLayout(right_aligned(self.sign_in_button))
@@ -76,12 +80,6 @@ class SignInWindow(QWidget):
         help_text.setWordWrap(True)
         layout.addWidget(help_text)
         return body
-
-    @staticmethod
-    def _buddy(text: str, field: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(field)
-        return label
 
     def attempt(self) -> None:
         if not self.sign_in_button.isEnabled():

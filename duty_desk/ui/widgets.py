@@ -6,7 +6,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from duty_desk.resources import resource
 from duty_desk.ui.theme import ERROR_STYLE, MARKING_STYLE
@@ -84,3 +84,19 @@ def heading(text: str, size: float = 1.5) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def line_edit(accessible_name: str, *, secret: bool = False) -> QLineEdit:
+    """A text field with the name a screen reader announces; ``secret`` hides the typing."""
+    field = QLineEdit()
+    field.setAccessibleName(accessible_name)
+    if secret:
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+def add_row(form: QFormLayout, label: str, field: QWidget) -> None:
+    """A form row whose label's mnemonic (the ``&`` letter) moves focus to ``field``."""
+    buddy = QLabel(label)
+    buddy.setBuddy(field)
+    form.addRow(buddy, field)
