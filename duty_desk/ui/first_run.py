@@ -105,7 +105,7 @@ class FirstRunWindow(QWidget):
 
             return create_desk(*args)
 
-        run_in_background(work, self._created, self._failed)
+        run_in_background(work, self._created, self._failed, owner=self)
 
     def _failed(self, error: Exception) -> None:
         self.create_button.setEnabled(True)

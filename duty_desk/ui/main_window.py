@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
             lambda: unlock(session, password),
             lambda _result: self._unlocked(session),
             self._unlock_refused,
+            owner=self,
         )
 
     def _unlocked(self, session: SignedIn) -> None:

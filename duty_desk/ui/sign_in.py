@@ -102,7 +102,9 @@ class SignInWindow(QWidget):
         run_in_background(work, self._succeeded, self._failed)
 
     def _succeeded(self, session: object) -> None:
-        if not self.isVisible():  # the window was closed while the check ran
+        import shiboken6
+
+        if not shiboken6.isValid(self) or not self.isVisible():  # closed while the check ran
             from duty_desk.services.desk import sign_out
 
             sign_out(session)  # type: ignore[arg-type]
@@ -113,6 +115,10 @@ class SignInWindow(QWidget):
         self.signed_in.emit(session)
 
     def _failed(self, error: Exception) -> None:
+        import shiboken6
+
+        if not shiboken6.isValid(self):
+            return  # the window has gone; there is nobody to tell
         self._busy(False)
         self.password.clear()
         self.password.setFocus()
