@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 _Delivery = tuple[Callable[[Any], None], Any, QObject | None]
 
@@ -28,7 +28,9 @@ class _Relay(QObject):
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self.deliver.connect(self._call, Qt.ConnectionType.QueuedConnection)
+        # Auto connection: emitted on a worker thread, so queued to this object's (GUI) thread.
+        # (Naming Qt.ConnectionType here would build the Qt namespace before the first window.)
+        self.deliver.connect(self._call)
 
     @Slot(object)
     def _call(self, delivery: _Delivery) -> None:
