@@ -100,3 +100,33 @@ def people(admin):  # type: ignore[no-untyped-def]
         )
         names[role] = username
     return names
+
+
+@pytest.fixture
+def worker(admin, paths, clock):  # type: ignore[no-untyped-def]
+    """A duty social worker ("sam", Sam Worker) signed in to the admin's desk."""
+    from duty_desk.domain.roles import Role
+    from duty_desk.services.desk import sign_in
+    from duty_desk.services.people import add_person
+
+    add_person(
+        admin, "sam", "Sam Worker", Role.DUTY_SOCIAL_WORKER, PASSWORD, must_change_password=False
+    )
+    session = sign_in(paths, "sam", PASSWORD, clock)
+    yield session
+    session.desk.close()
+
+
+@pytest.fixture
+def on_shift(worker):  # type: ignore[no-untyped-def]
+    """The worker with a shift started (the clock's now, 23:10 UTC on Sat 21 Nov 2026)."""
+    from duty_desk.domain.records import Contact
+    from duty_desk.services.shifts import start_shift
+
+    start_shift(
+        worker,
+        ["Sam Worker"],
+        Contact("Priya Senior", "07700 900123"),
+        Contact("Morgan Manager", "07700 900456"),
+    )
+    return worker

@@ -45,15 +45,24 @@ class Permission(Enum):
     VERIFY_AUDIT = "verify_audit"
     REBUILD_PROJECTIONS = "rebuild_projections"
     CHANGE_OWN_PASSWORD = "change_own_password"  # noqa: S105 (a permission name)
+    RECORD_ENQUIRIES = "record_enquiries"
+    VIEW_ENQUIRIES = "view_enquiries"
+    RUN_SHIFTS = "run_shifts"
 
 
 _EVERYONE = frozenset({Permission.CHANGE_OWN_PASSWORD})
 
+# Practitioners record and read enquiries; the day team reads them; administrators run the
+# desk but do not read children's records.
+_PRACTICE = frozenset(
+    {Permission.RECORD_ENQUIRIES, Permission.VIEW_ENQUIRIES, Permission.RUN_SHIFTS}
+)
+
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.DUTY_SOCIAL_WORKER: _EVERYONE,
-    Role.SENIOR_PRACTITIONER: _EVERYONE,
-    Role.MANAGER: _EVERYONE | {Permission.VIEW_PEOPLE, Permission.VERIFY_AUDIT},
-    Role.DAY_TEAM: _EVERYONE,
+    Role.DUTY_SOCIAL_WORKER: _EVERYONE | _PRACTICE,
+    Role.SENIOR_PRACTITIONER: _EVERYONE | _PRACTICE,
+    Role.MANAGER: _EVERYONE | _PRACTICE | {Permission.VIEW_PEOPLE, Permission.VERIFY_AUDIT},
+    Role.DAY_TEAM: _EVERYONE | {Permission.VIEW_ENQUIRIES},
     Role.ADMINISTRATOR: _EVERYONE
     | {
         Permission.MANAGE_PEOPLE,

@@ -14,6 +14,9 @@ _ACTIONS = {
     Permission.VERIFY_AUDIT: "verify the audit log",
     Permission.REBUILD_PROJECTIONS: "rebuild the desk's tables from the log",
     Permission.CHANGE_OWN_PASSWORD: "change their password",
+    Permission.RECORD_ENQUIRIES: "record or change enquiries",
+    Permission.VIEW_ENQUIRIES: "read children's records",
+    Permission.RUN_SHIFTS: "start or end a duty shift",
 }
 
 

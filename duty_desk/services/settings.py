@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from duty_desk.domain.errors import ValidationError
+from duty_desk.domain.working_days import SUBDIVISIONS
 
 APPEARANCES = ("system", "light", "dark")
 
@@ -18,10 +19,11 @@ class Settings(NamedTuple):
     marking: str = "OFFICIAL-SENSITIVE"
     idle_lock_minutes: int = 10
     appearance: str = "system"
+    bank_holidays: str = "ENG"  # whose bank holidays count for due times: ENG, WLS, SCT, NIR
 
 
 def checked(settings: Settings) -> Settings:
-    marking, minutes, appearance = settings
+    marking, minutes, appearance, bank_holidays = settings
     if not isinstance(marking, str) or not marking.strip() or len(marking) > 60:
         raise ValidationError("The protective marking must be 1 to 60 characters.", "marking")
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 120:
@@ -30,6 +32,12 @@ def checked(settings: Settings) -> Settings:
         )
     if appearance not in APPEARANCES:
         raise ValidationError(f"Appearance must be one of {', '.join(APPEARANCES)}.", "appearance")
+    if bank_holidays not in SUBDIVISIONS:
+        raise ValidationError(
+            f"bank_holidays must be one of {', '.join(SUBDIVISIONS)} (England, Wales, Scotland, "
+            "Northern Ireland).",
+            "bank_holidays",
+        )
     return settings
 
 

@@ -70,6 +70,15 @@ class EventLog:
         # The DB-API cursor of the session's own connection: same transaction.
         return self._session.connection().connection.cursor()
 
+    def stream(self, kind: str, stream_id: str) -> list[Event]:
+        """One entity's events, in the order they were recorded here."""
+        query = (
+            select(EventRow)
+            .where(EventRow.stream_id == stream_id, EventRow.stream_kind == kind)
+            .order_by(EventRow.position)
+        )
+        return [from_row(row) for row in self._session.execute(query).scalars()]
+
     def all(self) -> Iterator[Event]:
         rows = self._session.execute(select(EventRow).order_by(EventRow.position))
         for row in rows.scalars():

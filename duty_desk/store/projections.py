@@ -11,6 +11,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from duty_desk.domain.events import Event
+from duty_desk.domain.records import Status
+from duty_desk.store import enquiries
 from duty_desk.store.event_log import from_row
 from duty_desk.store.schema import PROJECTION_TABLES, DeskRow, EventRow, PersonRow
 
@@ -63,6 +65,12 @@ PROJECTORS: dict[str, Projector] = {
     "person.password_reset": _set_person(must_change_password=True),
     "person.password_changed": _set_person(must_change_password=False),
     "auth.signed_in": _signed_in,
+    "shift.started": enquiries.shift_started,
+    "shift.ended": enquiries.shift_ended,
+    "enquiry.created": enquiries.enquiry_changed(Status.DRAFT),
+    "enquiry.saved": enquiries.enquiry_changed(Status.DRAFT),
+    "enquiry.decided": enquiries.enquiry_changed(Status.DECIDED),
+    "enquiry.revised": enquiries.enquiry_changed(Status.DECIDED),
 }
 
 
@@ -77,6 +85,7 @@ def rebuild(session: Session) -> int:
     """Empty every projection and replay the whole log; returns events replayed."""
     for table in reversed(PROJECTION_TABLES):
         session.execute(delete(table))
+    enquiries.clear_search_index(session)
     count = 0
     for row in session.execute(select(EventRow).order_by(EventRow.position)).scalars():
         apply(session, from_row(row))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from duty_desk.store.types import UTCInstant
@@ -68,4 +68,83 @@ class DeskRow(Base):
     app_version: Mapped[str] = mapped_column(String(20))
 
 
-PROJECTION_TABLES = (PersonRow.__table__, DeskRow.__table__)
+class ShiftRow(Base):
+    __tablename__ = "shifts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    started_at: Mapped[datetime] = mapped_column(UTCInstant(), index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCInstant(), nullable=True)
+    started_by: Mapped[str | None] = mapped_column(String(36))
+    details: Mapped[str] = mapped_column(Text)  # JSON: on duty, on-call senior and manager
+
+
+class EnquiryRow(Base):
+    """The current version of each enquiry, with the columns the night list shows."""
+
+    __tablename__ = "enquiries"
+    __table_args__ = (Index("ix_enquiries_shift_received", "shift_id", "received_at"),)
+
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    shift_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(UTCInstant(), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)  # JSON, the fields of domain.enquiry_fields
+    child_name: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    child_dob: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    child_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    concerns: Mapped[str] = mapped_column(String(400), default="")
+    summary: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    risk_rating: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    decision_type: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    signoff_state: Mapped[str] = mapped_column(String(30), default="")
+    decision_due: Mapped[datetime] = mapped_column(UTCInstant(), index=True)
+    handover_due: Mapped[datetime] = mapped_column(UTCInstant())
+    created_by: Mapped[str | None] = mapped_column(String(36))
+    updated_at: Mapped[datetime] = mapped_column(UTCInstant())
+    updated_by: Mapped[str | None] = mapped_column(String(36))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCInstant(), nullable=True)
+
+
+class EnquiryChildRow(Base):
+    """Every child named in an enquiry, keyed for matching previous contacts."""
+
+    __tablename__ = "enquiry_children"
+    __table_args__ = (Index("ix_enquiry_children_match", "name_key", "dob"),)
+
+    enquiry_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name_key: Mapped[str] = mapped_column(String(200))
+    dob: Mapped[str | None] = mapped_column(String(10), nullable=True)
+
+
+class DraftRow(Base):
+    """Typing not yet saved: written by autosave, offered back after a crash.
+
+    Not a projection (it is not derived from events) and never synced; it lives only in
+    the encrypted store and is removed when the work is saved or discarded.
+    """
+
+    __tablename__ = "drafts"
+
+    key: Mapped[str] = mapped_column(String(36), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(36), index=True)
+    enquiry_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    base_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    content: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(UTCInstant())
+
+
+SEARCH_TABLE = "enquiry_search"  # FTS5 (trigram) over names, dates, address, reference, text
+
+PROJECTION_TABLES = (
+    PersonRow.__table__,
+    DeskRow.__table__,
+    ShiftRow.__table__,
+    EnquiryRow.__table__,
+    EnquiryChildRow.__table__,
+)

@@ -1,0 +1,258 @@
+"""Enquiries and shifts in the store: their projectors, and the reads the services need.
+
+Writes happen only through events (``PROJECTORS`` below, applied by the unit of work).
+The full-text index is an FTS5 table whose rowid is the enquiry's number; it is a
+projection like the others and is rebuilt with them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import column, delete, func, insert, select, table, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from duty_desk.domain.choices import CONCERNS
+from duty_desk.domain.enquiry import name_key, search_text, with_changes
+from duty_desk.domain.events import Event, parse_instant
+from duty_desk.domain.records import Contact, Enquiry, Shift, Status
+from duty_desk.store.schema import EnquiryChildRow, EnquiryRow, ShiftRow
+
+search_index = table("enquiry_search", column("rowid"), column("body"))
+
+
+# --- projectors -------------------------------------------------------------------------
+
+
+def shift_started(session: Session, event: Event) -> None:
+    details = {key: event.payload[key] for key in ("on_duty", "senior", "manager")}
+    session.add(
+        ShiftRow(
+            id=event.stream_id,
+            device_id=event.device_id,
+            started_at=parse_instant(event.payload["started_at"]),
+            ended_at=None,
+            started_by=event.actor_id,
+            details=json.dumps(details, ensure_ascii=False),
+        )
+    )
+
+
+def shift_ended(session: Session, event: Event) -> None:
+    ended = parse_instant(event.payload["ended_at"])
+    session.execute(update(ShiftRow).where(ShiftRow.id == event.stream_id).values(ended_at=ended))
+
+
+def enquiry_changed(status: Status) -> Any:
+    def project(session: Session, event: Event) -> None:
+        row = session.execute(
+            select(EnquiryRow).where(EnquiryRow.id == event.stream_id)
+        ).scalar_one_or_none()
+        payload = event.payload
+        if row is None:
+            row = EnquiryRow(
+                id=event.stream_id,
+                reference=payload["reference"],
+                device_id=event.device_id,
+                content="{}",
+                created_by=event.actor_id,
+                signoff_state="",
+            )
+            session.add(row)
+        content = with_changes(json.loads(row.content), payload["changes"])
+        _fill(row, content, payload, status, event)
+        session.flush()
+        _index(session, row.number, content, row.reference)
+
+    return project
+
+
+def _fill(
+    row: EnquiryRow,
+    content: Mapping[str, Any],
+    payload: Mapping[str, Any],
+    status: Status,
+    event: Event,
+) -> None:
+    row.content = json.dumps(content, ensure_ascii=False, sort_keys=True)
+    row.status = status.value
+    row.version = payload["version"]
+    row.shift_id = payload["shift_id"]
+    row.received_at = parse_instant(content.get("received_at") or payload["received_at"])
+    row.decision_due = parse_instant(payload["due"]["decision"])
+    row.handover_due = parse_instant(payload["due"]["handover"])
+    row.child_name = content.get("child_name")
+    row.child_dob = content.get("child_dob")
+    row.child_age = content.get("child_age")
+    row.concerns = ", ".join(CONCERNS[c] for c in content.get("concerns", []))[:400]
+    row.summary = content.get("summary")
+    row.risk_rating = content.get("risk_rating")
+    row.decision_type = content.get("decision_type")
+    row.updated_at = event.occurred_at
+    row.updated_by = event.actor_id
+    if status is Status.DECIDED and row.decided_at is None:
+        row.decided_at = event.occurred_at
+
+
+def _index(session: Session, number: int, content: Mapping[str, Any], reference: str) -> None:
+    session.execute(delete(EnquiryChildRow).where(EnquiryChildRow.enquiry_number == number))
+    named = [(content.get("child_name"), content.get("child_dob"))]
+    named += [(c["name"], c["dob"]) for c in content.get("other_children", [])]
+    for position, (name, dob) in enumerate(named):
+        if name:
+            session.add(
+                EnquiryChildRow(
+                    enquiry_number=number, position=position, name_key=name_key(name), dob=dob
+                )
+            )
+    session.execute(delete(search_index).where(search_index.c.rowid == number))
+    session.execute(insert(search_index).values(rowid=number, body=search_text(content, reference)))
+
+
+def clear_search_index(session: Session) -> None:
+    session.execute(delete(search_index))
+
+
+# --- reads ------------------------------------------------------------------------------
+
+
+def get_enquiry(session: Session, enquiry_id: str) -> Enquiry | None:
+    row = session.execute(
+        select(EnquiryRow).where(EnquiryRow.id == enquiry_id)
+    ).scalar_one_or_none()
+    return None if row is None else to_enquiry(row)
+
+
+def to_enquiry(row: EnquiryRow) -> Enquiry:
+    return Enquiry(
+        id=row.id,
+        reference=row.reference,
+        status=Status(row.status),
+        version=row.version,
+        content=json.loads(row.content),
+        shift_id=row.shift_id,
+        received_at=row.received_at,
+        decision_due=row.decision_due,
+        handover_due=row.handover_due,
+        updated_at=row.updated_at,
+        decided_at=row.decided_at,
+    )
+
+
+def references_on(session: Session, prefix: str) -> int:
+    """How many references already start with ``prefix`` (for numbering the next)."""
+    query = select(func.count()).where(EnquiryRow.reference.like(f"{prefix}%"))
+    return session.execute(query).scalar_one()
+
+
+def shift_at(session: Session, device_id: str, moment: datetime) -> str | None:
+    """The shift on this device that was running at ``moment``, if any."""
+    query = (
+        select(ShiftRow.id)
+        .where(ShiftRow.device_id == device_id, ShiftRow.started_at <= moment)
+        .where((ShiftRow.ended_at.is_(None)) | (ShiftRow.ended_at > moment))
+        .order_by(ShiftRow.started_at.desc())
+        .limit(1)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def open_shift(session: Session, device_id: str) -> Shift | None:
+    query = (
+        select(ShiftRow)
+        .where(ShiftRow.device_id == device_id, ShiftRow.ended_at.is_(None))
+        .order_by(ShiftRow.started_at.desc())
+        .limit(1)
+    )
+    row = session.execute(query).scalar_one_or_none()
+    return None if row is None else to_shift(row)
+
+
+def get_shift(session: Session, shift_id: str) -> Shift | None:
+    row = session.get(ShiftRow, shift_id)
+    return None if row is None else to_shift(row)
+
+
+def to_shift(row: ShiftRow) -> Shift:
+    details = json.loads(row.details)
+    return Shift(
+        id=row.id,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        on_duty=tuple(details["on_duty"]),
+        senior=Contact(**details["senior"]),
+        manager=Contact(**details["manager"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """Which enquiries a list shows: one shift's, or every record matching some words."""
+
+    shift_id: str | None = None
+    words: tuple[str, ...] = ()
+
+    def where(self) -> list[ColumnElement[bool]]:
+        clauses: list[ColumnElement[bool]] = []
+        if self.shift_id is not None:
+            clauses.append(EnquiryRow.shift_id == self.shift_id)
+        for word in self.words:
+            clauses.append(EnquiryRow.number.in_(_matching(word)))
+        return clauses
+
+
+def _matching(word: str) -> Any:
+    found = select(search_index.c.rowid)
+    if len(word) >= 3:  # the trigram index answers directly
+        phrase = '"' + word.replace('"', '""') + '"'
+        return found.where(search_index.c.body.op("MATCH")(phrase))
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return found.where(search_index.c.body.like(f"%{escaped}%", escape="\\"))
+
+
+SORTABLE: dict[str, Any] = {
+    "received_at": EnquiryRow.received_at,
+    "reference": EnquiryRow.reference,
+    "child_name": EnquiryRow.child_name,
+    "concerns": EnquiryRow.concerns,
+    "status": EnquiryRow.status,
+    "decision": EnquiryRow.decision_type,
+    "signoff": EnquiryRow.signoff_state,
+    "risk": EnquiryRow.risk_rating,
+    "decision_due": EnquiryRow.decision_due,
+    "handover_due": EnquiryRow.handover_due,
+}
+
+
+def count(session: Session, where: Filter) -> int:
+    query = select(func.count()).select_from(EnquiryRow).where(*where.where())
+    return session.execute(query).scalar_one()
+
+
+def page(
+    session: Session, where: Filter, sort: str, descending: bool, offset: int, limit: int
+) -> list[EnquiryRow]:
+    key = SORTABLE[sort]
+    order = [
+        key.desc() if descending else key.asc(),
+        EnquiryRow.number.desc() if descending else EnquiryRow.number.asc(),
+    ]
+    query = select(EnquiryRow).where(*where.where()).order_by(*order).offset(offset).limit(limit)
+    return list(session.execute(query).scalars())
+
+
+def matching_children(
+    session: Session, key: str, dob: str, exclude: str | None
+) -> list[EnquiryRow]:
+    numbers = select(EnquiryChildRow.enquiry_number).where(
+        EnquiryChildRow.name_key == key, EnquiryChildRow.dob == dob
+    )
+    query = select(EnquiryRow).where(EnquiryRow.number.in_(numbers))
+    if exclude is not None:
+        query = query.where(EnquiryRow.id != exclude)
+    return list(session.execute(query.order_by(EnquiryRow.received_at.desc())).scalars())
