@@ -10,6 +10,7 @@ Two levels, so that saving a draft is always possible:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ Content = dict[str, Any]
 
 ADULT_AGE = 18
 FUTURE_SLACK = timedelta(minutes=2)  # laptop clocks drift; a call "in 30 s" is not an error
+YEARS = (1900, 2100)  # times outside these are typing slips (and year 1 cannot be stored)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ def clean(raw: Mapping[str, Any], decision_types: Mapping[str, str]) -> Content:
 
 
 def _clean_value(field: Field, value: Any, decision_types: Mapping[str, str]) -> Any:
-    if value is None or value == "" or value == []:
+    if value is None or value == "" or value == [] or value == ():
         return None
     kind = field.kind
     if kind is Kind.LINE:
@@ -103,7 +105,9 @@ def _clean_value(field: Field, value: Any, decision_types: Mapping[str, str]) ->
             raise ValueError("is not one of the choices offered.")
         return value
     if kind is Kind.CHOICES:
-        if not isinstance(value, list | tuple) or any(v not in options for v in value):
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(v, str) and v in options for v in value
+        ):
             raise ValueError("holds something that is not one of the choices offered.")
         return [key for key in options if key in value]  # the list's order, no repeats
     if kind is Kind.ENTRIES:
@@ -116,23 +120,29 @@ def _text(value: Any, limit: int, *, multiline: bool) -> str:
         raise ValueError("must be text.")
     if len(value) > limit:
         raise ValueError(f"is {len(value):,} characters long; the most it can hold is {limit:,}.")
-    allowed = "\n\t" if multiline else ""
-    for char in value:
-        if char not in allowed and unicodedata.category(char) in ("Cc", "Cs"):
-            raise ValueError(f"contains a control character (U+{ord(char):04X}); remove it.")
+    found = (_CONTROL_IN_TEXT if multiline else _CONTROL_IN_LINE).search(value)
+    if found:
+        raise ValueError(f"contains a control character (U+{ord(found[0]):04X}); remove it.")
     return value
 
 
+# Unicode's control (Cc) and surrogate (Cs) characters; text may keep tabs and newlines.
+_CONTROL_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _instant(value: Any) -> str:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValueError("must carry its time zone.")
-        return format_instant(value)
     if isinstance(value, str):
         try:
-            return format_instant(parse_instant(value))
+            value = parse_instant(value)
         except ValueError:
-            pass
+            raise ValueError("is not a date and time.") from None
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("must carry its time zone.")
+        if not YEARS[0] <= value.year <= YEARS[1]:  # and so stored as four-digit years, in range
+            raise ValueError(f"must fall between {YEARS[0]} and {YEARS[1]}.")
+        return format_instant(value)
     raise ValueError("is not a date and time.")
 
 

@@ -48,5 +48,6 @@ def _refusal(signed_in: Person, current: Person | None, permission: Permission) 
             "(Desk → Change my password, or duty-desk password)."
         )
     if not may(current.role, permission):
-        return f"A {current.role.label.lower()} may not {action}."
+        label = current.role.label.lower()
+        return f"{'An' if label[0] in 'aeiou' else 'A'} {label} may not {action}."
     return None

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from duty_desk.domain.errors import Forbidden
 from duty_desk.domain.records import Draft
 from duty_desk.domain.roles import Permission
 from duty_desk.services.authz import authorize
@@ -31,15 +32,18 @@ def autosave(
     authorize(session, Permission.RECORD_ENQUIRIES)
     content = clean(fields)
     with session.uow() as uow:
-        store.put(
-            uow.session,
-            key,
-            session.person.id,
-            enquiry_id,
-            base_version,
-            content,
-            session.desk.clock(),
-        )
+        try:
+            store.put(
+                uow.session,
+                key,
+                session.person.id,
+                enquiry_id,
+                base_version,
+                content,
+                session.desk.clock(),
+            )
+        except PermissionError:
+            raise Forbidden("That draft belongs to someone else; it was not changed.") from None
         uow.commit()
 
 

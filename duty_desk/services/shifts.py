@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
+from duty_desk.domain.clock import show_local
 from duty_desk.domain.errors import NotFound, ValidationError
 from duty_desk.domain.events import NewEvent, format_instant
 from duty_desk.domain.records import Contact, Shift
@@ -58,6 +59,13 @@ def start_shift(
         if running is not None:
             raise ValidationError(
                 "A shift is already running on this desk: end it before starting another."
+            )
+        ended = store.last_ended(uow.session, session.desk.device_id)
+        if ended is not None and started < ended:
+            raise ValidationError(
+                f"The last shift on this desk ended at {show_local(ended)}: a new shift "
+                "cannot start before that.",
+                "started_at",
             )
         uow.record(NewEvent("shift", shift_id, "shift.started", payload))
         uow.commit()

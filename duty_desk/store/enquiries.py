@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import column, delete, func, insert, select, table, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlalchemy.sql.elements import ColumnElement
 
 from duty_desk.domain.choices import CONCERNS
@@ -40,6 +40,15 @@ def shift_started(session: Session, event: Event) -> None:
             started_by=event.actor_id,
             details=json.dumps(details, ensure_ascii=False),
         )
+    )
+    # Calls recorded before the worker pressed "start shift" belong to it if they came in
+    # after the time it started (shifts on one device never overlap: the service checks).
+    started = parse_instant(event.payload["started_at"])
+    session.execute(
+        update(EnquiryRow)
+        .where(EnquiryRow.device_id == event.device_id, EnquiryRow.shift_id.is_(None))
+        .where(EnquiryRow.received_at >= started)
+        .values(shift_id=event.stream_id)
     )
 
 
@@ -162,6 +171,11 @@ def shift_at(session: Session, device_id: str, moment: datetime) -> str | None:
     return session.execute(query).scalar_one_or_none()
 
 
+def last_ended(session: Session, device_id: str) -> datetime | None:
+    query = select(func.max(ShiftRow.ended_at)).where(ShiftRow.device_id == device_id)
+    return session.execute(query).scalar_one_or_none()
+
+
 def open_shift(session: Session, device_id: str) -> Shift | None:
     query = (
         select(ShiftRow)
@@ -197,23 +211,32 @@ class Filter:
     shift_id: str | None = None
     words: tuple[str, ...] = ()
 
-    def where(self) -> list[ColumnElement[bool]]:
+    def where(self, *, many_hits: bool = False) -> list[ColumnElement[bool]]:
         clauses: list[ColumnElement[bool]] = []
         if self.shift_id is not None:
             clauses.append(EnquiryRow.shift_id == self.shift_id)
-        for word in self.words:
-            clauses.append(EnquiryRow.number.in_(_matching(word)))
+        if self.words:
+            # With many hits, "+ 0" hides the key from the planner, so it walks the sort
+            # order's index and stops after a page instead of sorting every hit.
+            number = EnquiryRow.number + 0 if many_hits else EnquiryRow.number
+            clauses.append(number.in_(self.hits()))
         return clauses
 
+    def hits(self) -> Any:
+        """The search index's rows holding every word (in any order, accents ignored)."""
+        found = select(search_index.c.rowid)
+        long_words = [w for w in self.words if len(w) >= 3]
+        if long_words:  # the trigram index answers these directly, all in one match
+            phrases = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+            found = found.where(search_index.c.body.op("MATCH")(phrases))
+        for word in self.words:
+            if len(word) < 3:
+                escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                found = found.where(search_index.c.body.like(f"%{escaped}%", escape="\\"))
+        return found
 
-def _matching(word: str) -> Any:
-    found = select(search_index.c.rowid)
-    if len(word) >= 3:  # the trigram index answers directly
-        phrase = '"' + word.replace('"', '""') + '"'
-        return found.where(search_index.c.body.op("MATCH")(phrase))
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return found.where(search_index.c.body.like(f"%{escaped}%", escape="\\"))
 
+MANY_HITS = 1000  # above this, walk the sorted index rather than sort the hits
 
 SORTABLE: dict[str, Any] = {
     "received_at": EnquiryRow.received_at,
@@ -229,8 +252,15 @@ SORTABLE: dict[str, Any] = {
 }
 
 
+def hit_count(session: Session, where: Filter) -> int:
+    return session.execute(select(func.count()).select_from(where.hits().subquery())).scalar_one()
+
+
 def count(session: Session, where: Filter) -> int:
-    query = select(func.count()).select_from(EnquiryRow).where(*where.where())
+    if where.words and where.shift_id is None:  # the search index counts its own hits
+        return hit_count(session, where)
+    else:
+        query = select(func.count()).select_from(EnquiryRow).where(*where.where())
     return session.execute(query).scalar_one()
 
 
@@ -242,7 +272,14 @@ def page(
         key.desc() if descending else key.asc(),
         EnquiryRow.number.desc() if descending else EnquiryRow.number.asc(),
     ]
-    query = select(EnquiryRow).where(*where.where()).order_by(*order).offset(offset).limit(limit)
+    query = (
+        select(EnquiryRow)
+        .options(defer(EnquiryRow.content))  # a list shows columns, never the whole record
+        .where(*where.where(many_hits=bool(where.words) and hit_count(session, where) > MANY_HITS))
+        .order_by(*order)
+        .offset(offset)
+        .limit(limit)
+    )
     return list(session.execute(query).scalars())
 
 
@@ -252,7 +289,9 @@ def matching_children(
     numbers = select(EnquiryChildRow.enquiry_number).where(
         EnquiryChildRow.name_key == key, EnquiryChildRow.dob == dob
     )
-    query = select(EnquiryRow).where(EnquiryRow.number.in_(numbers))
+    query = (
+        select(EnquiryRow).options(defer(EnquiryRow.content)).where(EnquiryRow.number.in_(numbers))
+    )
     if exclude is not None:
         query = query.where(EnquiryRow.id != exclude)
     return list(session.execute(query.order_by(EnquiryRow.received_at.desc())).scalars())

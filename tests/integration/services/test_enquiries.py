@@ -146,3 +146,23 @@ def test_unknown_fields_and_wrong_kinds_are_refused(on_shift) -> None:
     with pytest.raises(ValidationError) as refused:
         create_enquiry(on_shift, {"child_nmae": "x", "child_age": "ten"})
     assert "not a field" in str(refused.value) and "whole number" in str(refused.value)
+
+
+def test_searches_with_short_words_and_many_hits_find_the_same_rows(
+    on_shift, clock, monkeypatch
+) -> None:
+    from duty_desk.store import enquiries as store
+
+    made = []
+    for name in ("Siân Llŷr", "Sian Jones", "Ffion Llyr", "Siân Llŷr-Evans"):
+        clock.advance(minutes=5)
+        made.append(create_enquiry(on_shift, QUICK | {"child_name": name}).enquiry.id)
+    both = ListQuery(text="sian llyr")
+    expected = [made[3], made[0]]  # newest first
+    assert [r.id for r in list_enquiries(on_shift, both).rows] == expected
+    assert list_enquiries(on_shift, both).total == 2
+    short = ListQuery(text="ll Si")  # under three letters: matched by LIKE, case ignored
+    assert {r.id for r in list_enquiries(on_shift, short).rows} == {made[0], made[3]}
+    monkeypatch.setattr(store, "MANY_HITS", 1)  # the walk-the-index plan gives the same
+    assert [r.id for r in list_enquiries(on_shift, both).rows] == expected
+    assert [r.id for r in list_enquiries(on_shift, both, offset=1, limit=5).rows] == [made[0]]

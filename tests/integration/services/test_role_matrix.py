@@ -17,14 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 import duty_desk.services
 from duty_desk.domain.errors import Forbidden
 from duty_desk.domain.people import Person
+from duty_desk.domain.records import Change, Contact, Draft, Enquiry, Page, Saved, Shift, Status
 from duty_desk.domain.roles import PERMISSIONS, Permission, Role
-from duty_desk.services import audit, desk, people
+from duty_desk.services import audit, desk, drafts, enquiries, enquiry_lists, people, shifts
 from duty_desk.services.context import SignedIn
+from duty_desk.services.enquiry_lists import ListQuery
 from duty_desk.services.paths import DeskPaths
+from duty_desk.store import enquiries as enquiry_store
+from duty_desk.store.schema import EnquiryRow
 from tests.conftest import ADMIN_PASSWORD, PASSWORD, FakeClock
 from tests.support import copy_desk, dump_table, event_rows, raw_db
 
@@ -38,6 +43,8 @@ class Command:
     gate: Permission | None
     call: Callable[[SignedIn], Any]
     check: Callable[[SignedIn, Any], None]
+    # Run before the person signs in, to put the desk in the state the command needs.
+    setup: Callable[[DeskPaths], None] | None = None
 
 
 def _added(session: SignedIn, person: Person) -> None:
@@ -60,6 +67,117 @@ def _listed(session: SignedIn, found: list[Person]) -> None:
 
 def _verified(session: SignedIn, result: audit.AuditResult) -> None:
     assert result.ok, result.describe()
+
+
+# --- enquiries, shifts and drafts -------------------------------------------------------
+# The template desk has a shift running, one draft enquiry received in it, and one
+# autosaved draft per person who may record (key "form-<username>").
+
+QUICK = {
+    "channel": "police",
+    "child_name": "Siân Llŷr",
+    "child_dob": "2014-03-02",
+    "concerns": ["neglect"],
+    "summary": "Police at the house after a neighbour heard shouting",
+}
+COMPLETE = QUICK | {
+    "risk_rating": "high",
+    "can_wait": False,
+    "can_wait_reason": "Mother's partner is still at the address.",
+    "decision_type": "welfare_visit",
+    "rationale": "Police are present; a visit tonight with them is proportionate.",
+}
+ON_CALL = (Contact("Priya Senior", "07700 900123"), Contact("Morgan Manager", "07700 900456"))
+
+
+def _enquiry(session: SignedIn) -> Enquiry:
+    """The template's enquiry, read from the store: reading it this way is no service call."""
+    with session.uow(read_only=True) as uow:
+        enquiry_id = uow.session.execute(select(EnquiryRow.id)).scalar_one()
+        found = enquiry_store.get_enquiry(uow.session, enquiry_id)
+    assert found is not None
+    return found
+
+
+def _running(session: SignedIn) -> Shift:
+    with session.uow(read_only=True) as uow:
+        found = enquiry_store.open_shift(uow.session, session.desk.device_id)
+    assert found is not None
+    return found
+
+
+def _save(session: SignedIn) -> Saved:
+    enquiry = _enquiry(session)
+    return enquiries.save_enquiry(
+        session, enquiry.id, QUICK | {"narrative": "Seen at 02:00."}, enquiry.updated_at
+    )
+
+
+def _decide(session: SignedIn) -> Saved:
+    enquiry = _enquiry(session)
+    return enquiries.decide(session, enquiry.id, COMPLETE, enquiry.updated_at)
+
+
+def _end_the_running_shift(paths: DeskPaths) -> None:
+    worker = desk.sign_in(paths, _username(Role.DUTY_SOCIAL_WORKER), PASSWORD, FakeClock())
+    try:
+        shifts.end_shift(worker, _running(worker).id)
+    finally:
+        desk.sign_out(worker)
+
+
+def _created(session: SignedIn, saved: Saved) -> None:
+    assert saved.enquiry.reference.startswith("EDT-261121-")
+    assert saved.enquiry.status is Status.DRAFT
+    assert saved.enquiry.shift_id == _running(session).id
+
+
+def _saved(session: SignedIn, saved: Saved) -> None:
+    assert saved.enquiry.content["narrative"] == "Seen at 02:00."
+
+
+def _decided(session: SignedIn, saved: Saved) -> None:
+    assert saved.enquiry.status is Status.DECIDED and not saved.problems
+
+
+def _opened(session: SignedIn, enquiry: Enquiry) -> None:
+    assert enquiry.content["child_name"] == "Siân Llŷr"
+
+
+def _history(session: SignedIn, lines: list[Change]) -> None:
+    assert lines[0].what == "Created"
+    assert "child_name" in {line.field for line in lines}
+
+
+def _listed_enquiry(session: SignedIn, page: Page) -> None:
+    assert page.total == 1 and page.rows[0].child_name == "Siân Llŷr"
+
+
+def _found(session: SignedIn, enquiry_id: str) -> None:
+    assert enquiry_id == _enquiry(session).id
+
+
+def _started(session: SignedIn, shift: Shift) -> None:
+    assert shift.ended_at is None and shift.on_duty == ("Sam Worker",)
+    assert _running(session) == shift
+
+
+def _ended(session: SignedIn, shift: Shift) -> None:
+    assert shift.ended_at is not None
+    assert shifts.current_shift(session) is None
+
+
+def _autosaved(session: SignedIn, result: None) -> None:
+    keys = {d.key for d in drafts.pending_drafts(session)}
+    assert keys == {"form-new", f"form-{session.person.username}"}
+
+
+def _own_drafts(session: SignedIn, found: list[Draft]) -> None:
+    assert [(d.key, d.content) for d in found] == [(f"form-{session.person.username}", QUICK)]
+
+
+def _discarded(session: SignedIn, removed: bool) -> None:
+    assert removed is True and drafts.pending_drafts(session) == []
 
 
 # Every public service function whose first argument is a SignedIn, with how to run it.
@@ -93,12 +211,71 @@ MATRIX: dict[str, Command] = {
     "desk.lock": Command(None, desk.lock, lambda s, _: None),
     "desk.unlock": Command(None, lambda s: desk.unlock(s, PASSWORD), lambda s, _: None),
     "desk.sign_out": Command(None, desk.sign_out, lambda s, _: None),
+    "enquiries.create_enquiry": Command(
+        Permission.RECORD_ENQUIRIES, lambda s: enquiries.create_enquiry(s, QUICK), _created
+    ),
+    "enquiries.save_enquiry": Command(Permission.RECORD_ENQUIRIES, _save, _saved),
+    "enquiries.decide": Command(Permission.RECORD_ENQUIRIES, _decide, _decided),
+    "enquiries.open_enquiry": Command(
+        Permission.VIEW_ENQUIRIES, lambda s: enquiries.open_enquiry(s, _enquiry(s).id), _opened
+    ),
+    "enquiries.history": Command(
+        Permission.VIEW_ENQUIRIES, lambda s: enquiries.history(s, _enquiry(s).id), _history
+    ),
+    "enquiry_lists.list_enquiries": Command(
+        Permission.VIEW_ENQUIRIES,
+        lambda s: enquiry_lists.list_enquiries(s, ListQuery(text="sian")),
+        _listed_enquiry,
+    ),
+    "enquiry_lists.count_enquiries": Command(
+        Permission.VIEW_ENQUIRIES,
+        lambda s: enquiry_lists.count_enquiries(s, ListQuery(shift_id=_running(s).id)),
+        lambda s, count: assert_true(count == 1),
+    ),
+    "enquiry_lists.previous_contacts": Command(
+        Permission.VIEW_ENQUIRIES,
+        lambda s: enquiry_lists.previous_contacts(s, "SIAN LLYR", "2014-03-02"),
+        lambda s, found: assert_true([c.id for c in found] == [_enquiry(s).id]),
+    ),
+    "enquiry_lists.find_by_reference": Command(
+        Permission.VIEW_ENQUIRIES,
+        lambda s: enquiry_lists.find_by_reference(s, _enquiry(s).reference.lower()),
+        _found,
+    ),
+    "shifts.current_shift": Command(
+        Permission.VIEW_ENQUIRIES,
+        shifts.current_shift,
+        lambda s, shift: assert_true(shift is not None and shift.senior == ON_CALL[0]),
+    ),
+    "shifts.start_shift": Command(
+        Permission.RUN_SHIFTS,
+        lambda s: shifts.start_shift(s, ["Sam Worker"], *ON_CALL),
+        _started,
+        setup=_end_the_running_shift,
+    ),
+    "shifts.end_shift": Command(
+        Permission.RUN_SHIFTS, lambda s: shifts.end_shift(s, _running(s).id), _ended
+    ),
+    "drafts.autosave": Command(
+        Permission.RECORD_ENQUIRIES, lambda s: drafts.autosave(s, "form-new", QUICK), _autosaved
+    ),
+    "drafts.pending_drafts": Command(
+        Permission.RECORD_ENQUIRIES, drafts.pending_drafts, _own_drafts
+    ),
+    "drafts.discard_draft": Command(
+        Permission.RECORD_ENQUIRIES,
+        lambda s: drafts.discard_draft(s, f"form-{s.person.username}"),
+        _discarded,
+    ),
 }
 
 # Who may run what, from the product rules: the administrator may do everything; a
 # manager may also list people and verify the audit log; everyone may change their own
 # password and lock, unlock, check their password and sign out; only the administrator
-# may add, disable or reset people and rebuild projections. Y: allowed, N: refused.
+# may add, disable or reset people and rebuild projections. Duty social workers, senior
+# practitioners and managers record enquiries, read them and run shifts; the day team
+# only reads them (and sees the running shift); the administrator, who runs the desk,
+# does none of these: children's records are not theirs to read. Y: allowed, N: refused.
 Y, N = True, False
 ROLES = (
     Role.DUTY_SOCIAL_WORKER,
@@ -109,18 +286,33 @@ ROLES = (
 )
 # fmt: off
 EXPECTED: dict[str, tuple[bool, ...]] = {
-    #                               social  senior  day  manager  admin
-    "people.list_people":          (N,      N,      N,   Y,       Y),
-    "people.add_person":           (N,      N,      N,   N,       Y),
-    "people.disable_person":       (N,      N,      N,   N,       Y),
-    "people.reset_password":       (N,      N,      N,   N,       Y),
-    "people.change_own_password":  (Y,      Y,      Y,   Y,       Y),
-    "audit.verify_log":            (N,      N,      N,   Y,       Y),
-    "audit.rebuild_projections":   (N,      N,      N,   N,       Y),
-    "desk.check_password":         (Y,      Y,      Y,   Y,       Y),
-    "desk.lock":                   (Y,      Y,      Y,   Y,       Y),
-    "desk.unlock":                 (Y,      Y,      Y,   Y,       Y),
-    "desk.sign_out":               (Y,      Y,      Y,   Y,       Y),
+    #                                  social  senior  day  manager  admin
+    "people.list_people":              (N,      N,      N,   Y,       Y),
+    "people.add_person":               (N,      N,      N,   N,       Y),
+    "people.disable_person":           (N,      N,      N,   N,       Y),
+    "people.reset_password":           (N,      N,      N,   N,       Y),
+    "people.change_own_password":      (Y,      Y,      Y,   Y,       Y),
+    "audit.verify_log":                (N,      N,      N,   Y,       Y),
+    "audit.rebuild_projections":       (N,      N,      N,   N,       Y),
+    "desk.check_password":             (Y,      Y,      Y,   Y,       Y),
+    "desk.lock":                       (Y,      Y,      Y,   Y,       Y),
+    "desk.unlock":                     (Y,      Y,      Y,   Y,       Y),
+    "desk.sign_out":                   (Y,      Y,      Y,   Y,       Y),
+    "enquiries.create_enquiry":        (Y,      Y,      N,   Y,       N),
+    "enquiries.save_enquiry":          (Y,      Y,      N,   Y,       N),
+    "enquiries.decide":                (Y,      Y,      N,   Y,       N),
+    "enquiries.open_enquiry":          (Y,      Y,      Y,   Y,       N),
+    "enquiries.history":               (Y,      Y,      Y,   Y,       N),
+    "enquiry_lists.list_enquiries":    (Y,      Y,      Y,   Y,       N),
+    "enquiry_lists.count_enquiries":   (Y,      Y,      Y,   Y,       N),
+    "enquiry_lists.previous_contacts": (Y,      Y,      Y,   Y,       N),
+    "enquiry_lists.find_by_reference": (Y,      Y,      Y,   Y,       N),
+    "shifts.current_shift":            (Y,      Y,      Y,   Y,       N),
+    "shifts.start_shift":              (Y,      Y,      N,   Y,       N),
+    "shifts.end_shift":                (Y,      Y,      N,   Y,       N),
+    "drafts.autosave":                 (Y,      Y,      N,   Y,       N),
+    "drafts.pending_drafts":           (Y,      Y,      N,   Y,       N),
+    "drafts.discard_draft":            (Y,      Y,      N,   Y,       N),
 }
 # fmt: on
 
@@ -143,17 +335,40 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeskPaths]:
     admin = desk.create_desk(paths, "admin", "Alex Administrator", ADMIN_PASSWORD, FakeClock())
     session = admin.session
     for role in Role:
-        username = role.value.replace("_", "")[:12]
-        people.add_person(session, username, role.label, role, PASSWORD, must_change_password=False)
+        name = "Sam Worker" if role is Role.DUTY_SOCIAL_WORKER else role.label
+        people.add_person(
+            session, _username(role), name, role, PASSWORD, must_change_password=False
+        )
     people.add_person(session, "target", "Tara Target", Role.DUTY_SOCIAL_WORKER, PASSWORD)
     desk.sign_out(session)
+    _tonight(paths)
     yield paths
     desk.remove_desk(paths)
 
 
+def _username(role: Role) -> str:
+    return role.value.replace("_", "")[:12]
+
+
+def _tonight(paths: DeskPaths) -> None:
+    """A shift running, one enquiry in it, and a draft of each person who may record."""
+    for role in (Role.DUTY_SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.MANAGER):
+        session = desk.sign_in(paths, _username(role), PASSWORD, FakeClock())
+        try:
+            if role is Role.DUTY_SOCIAL_WORKER:
+                shifts.start_shift(session, ["Sam Worker"], *ON_CALL)
+                enquiries.create_enquiry(session, QUICK)
+            drafts.autosave(session, f"form-{session.person.username}", QUICK)
+        finally:
+            desk.sign_out(session)
+
+
+TABLES = ("people", "desk", "alembic_version", "shifts", "enquiries", "enquiry_children", "drafts")
+
+
 def _snapshot(session: SignedIn) -> dict[str, Any]:
     with raw_db(session.desk.paths.database, session.desk.db_key) as db:
-        tables = {t: dump_table(db, t) for t in ("people", "desk", "alembic_version")}
+        tables = {t: dump_table(db, t) for t in TABLES}
         return {"events": event_rows(db), "tables": tables}
 
 
@@ -164,7 +379,9 @@ def test_role_may_run_command_exactly_as_the_rules_say(
 ) -> None:
     paths = copy_desk(template, tmp_path / "desk")
     spec = MATRIX[command]
-    session = desk.sign_in(paths, role.value.replace("_", "")[:12], PASSWORD, FakeClock())
+    if spec.setup is not None:
+        spec.setup(paths)
+    session = desk.sign_in(paths, _username(role), PASSWORD, FakeClock())
     try:
         assert session.person.role is role
         before = _snapshot(session)
@@ -173,7 +390,7 @@ def test_role_may_run_command_exactly_as_the_rules_say(
             spec.check(session, spec.call(session))
             return
         assert spec.gate is not None, f"{command} is refused to someone but has no gate"
-        with pytest.raises(Forbidden, match=f"^A {role.label.lower()} may not "):
+        with pytest.raises(Forbidden, match=f"^An? {role.label.lower()} may not "):
             spec.call(session)
         after = _snapshot(session)
         assert after["tables"] == before["tables"]
