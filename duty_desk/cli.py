@@ -223,6 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
     _desk_commands(commands)
     _user_commands(_group(commands, "users", "manage people"))
     _audit_commands(_group(commands, "audit", "check the audit log"))
+    _shift_commands(_group(commands, "shift", "start, show or end tonight's duty shift"))
+    _enquiry_commands(_group(commands, "enquiries", "list, read and trace enquiries"))
     return parser
 
 
@@ -281,6 +283,64 @@ def _audit_commands(audit: Commands) -> None:
     _acting(_command(audit, "verify", cmd_audit_verify, verify))
     rebuild = "rebuild the tables the app reads from the events"
     _acting(_command(audit, "rebuild", cmd_audit_rebuild, rebuild))
+
+
+def _shift_commands(shift: Commands) -> None:
+    from duty_desk import cli_enquiries
+
+    p = _command(
+        shift, "start", _with_session(cli_enquiries.shift_start), "start a shift on this desk"
+    )
+    p.add_argument("--on-duty", action="append", required=True, metavar="NAME",
+                   help="who is on duty (repeat for each person)")  # fmt: skip
+    p.add_argument("--senior", required=True, metavar="NAME", help="the on-call senior")
+    p.add_argument("--senior-phone", required=True, metavar="PHONE")
+    p.add_argument("--manager", required=True, metavar="NAME", help="the on-call manager")
+    p.add_argument("--manager-phone", required=True, metavar="PHONE")
+    _acting(p)
+    _acting(
+        _command(
+            shift,
+            "end",
+            _with_session(cli_enquiries.shift_end),
+            "end the shift running on this desk",
+        )
+    )
+    _acting(
+        _command(
+            shift, "show", _with_session(cli_enquiries.shift_show), "who is on duty and on call now"
+        )
+    )
+
+
+def _enquiry_commands(enquiries: Commands) -> None:
+    from duty_desk import cli_enquiries
+
+    p = _command(
+        enquiries,
+        "list",
+        _with_session(cli_enquiries.enquiries_list),
+        "the running shift's enquiries",
+    )
+    p.add_argument("--search", default="", metavar="TEXT", help="only those matching TEXT")
+    p.add_argument("--all", action="store_true", help="every enquiry, not only this shift's")
+    _acting(p)
+    p = _command(
+        enquiries,
+        "show",
+        _with_session(cli_enquiries.enquiries_show),
+        "one enquiry in full (the view is recorded)",
+    )
+    p.add_argument("reference", help="for example EDT-261121-A1B2-001")
+    _acting(p)
+    p = _command(
+        enquiries,
+        "history",
+        _with_session(cli_enquiries.enquiries_history),
+        "every change to one enquiry",
+    )
+    p.add_argument("reference")
+    _acting(p)
 
 
 def _acting(p: argparse.ArgumentParser) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from duty_desk.domain.enquiry import name_key
+from duty_desk.domain.errors import NotFound
 from duty_desk.domain.records import EnquiryRow, Page, PreviousContact, Status
 from duty_desk.domain.roles import Permission
 from duty_desk.services.authz import authorize
@@ -52,6 +53,18 @@ def list_enquiries(session: SignedIn, query: ListQuery, offset: int = 0, limit: 
         total = store.count(uow.session, where) if offset == 0 else -1
         rows = store.page(uow.session, where, query.sort, query.descending, max(0, offset), limit)
         return Page(tuple(_row(r) for r in rows), total)
+
+
+def find_by_reference(session: SignedIn, reference: str) -> str:
+    """The id of the enquiry with this reference (any case, spaces around ignored)."""
+    authorize(session, Permission.VIEW_ENQUIRIES)
+    wanted = reference.strip().upper()
+    with session.uow(read_only=True) as uow:
+        where = store.Filter(words=(wanted,))
+        for row in store.page(uow.session, where, "reference", False, 0, 50):
+            if row.reference == wanted:
+                return row.id
+    raise NotFound(f"No enquiry on this desk has the reference {reference.strip()!r}.")
 
 
 def previous_contacts(
