@@ -42,6 +42,11 @@ def _bank_holidays(subdivision: str) -> holidays.HolidayBase:
     return holidays.country_holidays("GB", subdiv=subdivision)
 
 
+def warm(subdivision: str = "ENG") -> None:
+    """Load the bank-holiday tables ahead of the first due time (about a second, once)."""
+    _bank_holidays(subdivision).get(date.today())  # noqa: DTZ011 (any date: it loads the year)
+
+
 @dataclass(frozen=True, slots=True)
 class WorkingCalendar:
     """Working days for one part of the UK, and the length of the working day."""

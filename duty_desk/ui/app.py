@@ -181,5 +181,8 @@ def _warm_imports() -> None:
 
     def load() -> None:
         import duty_desk.services.desk  # noqa: F401
+        from duty_desk.domain.working_days import warm
+
+        warm()  # the bank-holiday tables take most of a second to load
 
     threading.Thread(target=load, name="warm-imports", daemon=True).start()

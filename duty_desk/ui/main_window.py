@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -84,6 +84,8 @@ class MainWindow(QMainWindow):
         self.locked = False
         self._hidden_windows: list[QWidget] = []
         self.dialog: QWidget | None = None
+        self.drafts_dialog: QWidget | None = None
+        self._marking = settings.marking
         self.setWindowTitle(self.tr("Duty Desk"))
         self.setWindowIcon(icon("app"))
         self.pages = QStackedWidget()
@@ -107,6 +109,8 @@ class MainWindow(QMainWindow):
         app.installEventFilter(self.idle)
         self.show_place("enquiries")
         self.resize(1100, 720)
+        if may(session.person.role, Permission.RECORD_ENQUIRIES):
+            QTimer.singleShot(0, self, self._offer_drafts)  # once the window is up
 
     # --- layout -------------------------------------------------------------------------
 
@@ -155,11 +159,21 @@ class MainWindow(QMainWindow):
 
             self.people_page = PeoplePage(self.session)
             return self.people_page
+        if place.key == "enquiries" and may(self.session.person.role, Permission.VIEW_ENQUIRIES):
+            from duty_desk.ui.enquiries_page import EnquiriesPage
+
+            self.enquiries_page = EnquiriesPage(self.session, self._marking)
+            self.enquiries_page.changed.connect(self._show_next_due)
+            return self.enquiries_page
         page = QWidget()
         page.setObjectName(f"place-{place.key}")
         layout = QVBoxLayout(page)
         layout.addWidget(heading(self.tr(place.title), 1.3))
-        text = QLabel(self.tr(place.purpose) + "\n\n" + self.tr("Nothing here yet on this desk."))
+        if place.key == "enquiries":
+            note = self.tr("Administrators run the desk; they cannot read children's records.")
+        else:
+            note = self.tr("Nothing here yet on this desk.")
+        text = QLabel(self.tr(place.purpose) + "\n\n" + note)
         text.setWordWrap(True)
         layout.addWidget(text)
         layout.addStretch(1)
@@ -177,6 +191,24 @@ class MainWindow(QMainWindow):
         for label in (self.who, self.sync_state, self.next_due):
             label.setAccessibleName(label.text())
             self.statusBar().addWidget(label, 1)
+        if hasattr(self, "enquiries_page"):
+            self._show_next_due()
+
+    def _show_next_due(self) -> None:
+        """The earliest decision due among this shift's undecided enquiries."""
+        from duty_desk.ui.enquiry_model import short_time
+
+        found = self.enquiries_page.next_due()
+        if found is None:
+            text = self.tr("Next due: nothing due")
+        else:
+            reference, due = found
+            text = self.tr("Next due: decision on %1 by %2").replace("%1", reference)
+            text = text.replace("%2", short_time(due, weekday=True))
+            if due <= self.enquiries_page.now():
+                text += self.tr(" — overdue")
+        self.next_due.setText(text)
+        self.next_due.setAccessibleName(text)
 
     def _menus(self) -> None:
         desk = self.menuBar().addMenu(self.tr("&Desk"))
@@ -288,6 +320,9 @@ class MainWindow(QMainWindow):
         )
         if hasattr(self, "people_page"):
             dialog.accepted.connect(self.people_page.refresh)  # may have been refused before
+        if hasattr(self, "enquiries_page"):
+            dialog.accepted.connect(self.enquiries_page.refresh)  # not read until then
+            dialog.accepted.connect(self._offer_drafts)
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -298,7 +333,29 @@ class MainWindow(QMainWindow):
         self.dialog = AboutDialog(self)
         self.dialog.open()
 
+    def _offer_drafts(self) -> None:
+        """After sign-in: work autosaved but never saved is offered back."""
+        session = self.session
+        if session is None or self.locked or not hasattr(self, "enquiries_page"):
+            return
+        if session.person.must_change_password:
+            return  # offered once they have chosen their own password
+        from duty_desk.ui.enquiries_page import offer_drafts
+
+        self.drafts_dialog = offer_drafts(session, self.enquiries_page.restore_draft, self)
+
+    def _close_enquiry_windows(self) -> bool:
+        """Each open enquiry asks about its unsaved changes; False if one says stay.
+
+        At the lock screen nobody is asked (whoever is there may not be the author): the
+        hidden windows are closed with the session and keep their autosaved drafts."""
+        if self.locked or not hasattr(self, "enquiries_page"):
+            return True
+        return self.enquiries_page.close_windows()
+
     def sign_out(self) -> None:
+        if self.session is not None and not self._close_enquiry_windows():
+            return  # an enquiry window asked to stay open
         self._end_session()
         self.signed_out.emit()
         self.deleteLater()
@@ -318,5 +375,8 @@ class MainWindow(QMainWindow):
         sign_out(session)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.session is not None and not self._close_enquiry_windows():
+            event.ignore()
+            return
         self._end_session()
         super().closeEvent(event)
