@@ -1,18 +1,44 @@
-"""A demo desk: demo people with known passwords and a SQLite day service beside it."""
+"""A demo desk: demo people with known passwords, last night's work, and a day service.
+
+``build_demo`` sets the desk up as it would be after a few weeks' use: the accounts, an
+earlier night (a missing child who goes missing again last night, so previous contacts
+show) and a full night of enquiries on a shift Sam is still running. The nights are read
+from ``resources/demo/night.toml`` and recorded through the same services the app uses,
+signed in as Sam, on a clock set to the times of the night.
+
+Which night: the last whole night (17:00 to 09:00 London) before the demo is built, so
+every event is in the past. Built at 10:00 or at 22:00, the shift started at 17:00 the
+day before; built at 03:00, the night before that. A night in which the clocks change is
+skipped (its wall-clock times would not run in order), and so is the earlier night's.
+"""
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from duty_desk.domain.clock import Clock, utc_now
+from duty_desk.domain.clock import LONDON, Clock, utc_now
+from duty_desk.domain.enquiry_fields import FIELDS, OUTCOME, QUICK, Kind
 from duty_desk.domain.errors import ValidationError
+from duty_desk.domain.records import Contact, Saved
 from duty_desk.domain.roles import Role
+from duty_desk.resources import resource
 from duty_desk.services import day_service
-from duty_desk.services.desk import create_desk, sign_out
+from duty_desk.services.context import SignedIn
+from duty_desk.services.desk import create_desk, sign_in, sign_out
+from duty_desk.services.enquiries import create_enquiry, decide, save_enquiry
 from duty_desk.services.paths import DeskPaths
 from duty_desk.services.people import add_person
+from duty_desk.services.shifts import end_shift, start_shift
 
 DEMO_PASSWORD = "duty-demo-2026"  # noqa: S105 - printed for the demo desk only
+NIGHT_WORKER = "sam"  # who records the demo nights
+SHIFT_STARTS = time(17, 0)
+SHIFT_ENDS = time(9, 0)
+SET_UP_DAYS_BEFORE = 7  # the desk was set up a week before the earliest demo night
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +50,7 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = (
     DemoAccount("admin", "Alex Administrator", Role.ADMINISTRATOR),
-    DemoAccount("sam", "Sam Okafor", Role.DUTY_SOCIAL_WORKER),
+    DemoAccount(NIGHT_WORKER, "Sam Okafor", Role.DUTY_SOCIAL_WORKER),
     DemoAccount("priya", "Priya Shah", Role.SENIOR_PRACTITIONER),
     DemoAccount("morgan", "Morgan Ellis", Role.MANAGER),
     DemoAccount("dayteam", "Jo Day-Team", Role.DAY_TEAM),
@@ -41,18 +67,35 @@ class DemoDesk:
 DEMO_MARKER = "DEMO-DESK.txt"
 
 
+class DemoClock:
+    """The desk's clock while the demo is recorded: set to each moment of the night."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 def is_demo_desk(paths: DeskPaths) -> bool:
     return (paths.root / DEMO_MARKER).is_file()
 
 
 def build_demo(paths: DeskPaths, clock: Clock = utc_now) -> DemoDesk:
-    """Only into a new or empty folder: a demo is deleted wholesale when it is replaced."""
+    """Only into a new or empty folder: a demo is deleted wholesale when it is replaced.
+
+    ``clock`` says when "now" is; the demo's events are all dated before it.
+    """
     if paths.root.exists() and any(paths.root.iterdir()):
         raise ValidationError(
             f"{paths.root} is not empty. Build the demo desk in a new folder (--data-dir)."
         )
+    nights = demo_nights()
+    last = last_night(clock(), [night["days_before"] for night in nights])
+    earliest = last - timedelta(days=max(n["days_before"] for n in nights) + SET_UP_DAYS_BEFORE)
+    demo_clock = DemoClock(datetime.combine(earliest, time(10, 0), LONDON).astimezone(UTC))
     admin, *others = DEMO_ACCOUNTS
-    created = create_desk(paths, admin.username, admin.display_name, DEMO_PASSWORD, clock)
+    created = create_desk(paths, admin.username, admin.display_name, DEMO_PASSWORD, demo_clock)
     (paths.root / DEMO_MARKER).write_text(
         "This is a Duty Desk demo desk: its passwords are published. Never record a real "
         "child here. `duty-desk demo --replace` may delete this folder.\n",
@@ -71,5 +114,154 @@ def build_demo(paths: DeskPaths, clock: Clock = utc_now) -> DemoDesk:
             )
     finally:
         sign_out(session)
+    for night in sorted(nights, key=lambda n: -n["days_before"]):
+        record_night(paths, night, last, demo_clock)
     day_service.create_sqlite(paths.day_service)
     return DemoDesk(DEMO_ACCOUNTS, DEMO_PASSWORD, created.recovery_key)
+
+
+def demo_nights() -> list[dict[str, Any]]:
+    with resource("demo", "night.toml").open("rb") as file:
+        nights: list[dict[str, Any]] = tomllib.load(file)["night"]
+    return nights
+
+
+# --- when ---------------------------------------------------------------------------------
+
+
+def last_night(now: datetime, days_before: list[int]) -> date:
+    """The date of the last whole night before ``now`` whose nights all keep one offset."""
+    night = now.astimezone(LONDON).date() - timedelta(days=1)
+    while at(night, "09:00") > now or not all(
+        _steady(night - timedelta(days=d)) for d in days_before
+    ):
+        night -= timedelta(days=1)
+    return night
+
+
+def _steady(night: date) -> bool:
+    start = datetime.combine(night, SHIFT_STARTS, LONDON)
+    end = datetime.combine(night + timedelta(days=1), SHIFT_ENDS, LONDON)
+    return start.utcoffset() == end.utcoffset()
+
+
+def at(night: date, clock_time: str) -> datetime:
+    """A wall-clock time of the night starting on ``night``: noon onwards is that evening."""
+    moment = time.fromisoformat(clock_time)
+    day = night if moment >= time(12, 0) else night + timedelta(days=1)
+    return datetime.combine(day, moment, LONDON).astimezone(UTC)
+
+
+def born(last: date, age: Mapping[str, int]) -> str:
+    """A date of birth ``years`` and ``days`` before last night (29 February → 28th)."""
+    year = last.year - age["years"]
+    try:
+        birthday = last.replace(year=year)
+    except ValueError:
+        birthday = date(year, last.month, 28)
+    return (birthday - timedelta(days=age["days"])).isoformat()
+
+
+# --- what ---------------------------------------------------------------------------------
+
+
+def resolve(fields: Mapping[str, Any], night: date, last: date) -> dict[str, Any]:
+    """The file's shorthand (wall-clock times, ages for dates of birth) as form values."""
+    content: dict[str, Any] = {}
+    for name, value in fields.items():
+        kind = FIELDS[name].kind if name in FIELDS else None
+        if kind is Kind.INSTANT and value:
+            value = at(night, value)
+        elif kind is Kind.DATE and isinstance(value, Mapping):
+            value = born(last, value)
+        elif kind is Kind.ENTRIES:
+            value = [{"at": at(night, e["at"]), "text": e["text"]} for e in value]
+        elif kind is Kind.CHILDREN:
+            value = [c | {"dob": born(last, c["dob"])} if "dob" in c else c for c in value]
+        content[name] = value
+    return content
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    at: datetime
+    enquiry: int  # its place in the night
+    action: str  # create, save or decide
+    fields: dict[str, Any]
+
+
+def steps(enquiries: list[dict[str, Any]], night: date, last: date) -> list[Step]:
+    """Every save of the night's enquiries, in the order they happened."""
+    found: list[Step] = []
+    for number, enquiry in enumerate(enquiries):
+        whole = resolve(enquiry["fields"], night, last)
+        whole["received_at"] = at(night, enquiry["received"])
+        if "written" not in enquiry:
+            found.append(Step(whole["received_at"], number, "create", whole))
+            continue
+        quick = {k: v for k, v in whole.items() if FIELDS[k].section == QUICK}
+        found.append(Step(whole["received_at"], number, "create", quick))
+        if "decided" not in enquiry:
+            found.append(Step(at(night, enquiry["written"]), number, "save", whole))
+            continue
+        written = {k: v for k, v in whole.items() if FIELDS[k].section != OUTCOME}
+        found.append(Step(at(night, enquiry["written"]), number, "save", written))
+        found.append(Step(at(night, enquiry["decided"]), number, "decide", whole))
+        if "revision" in enquiry:
+            revision = enquiry["revision"]
+            changed = resolve(revision["fields"], night, last)
+            later = whole | {
+                k: whole.get(k, []) + v if FIELDS[k].kind is Kind.ENTRIES else v
+                for k, v in changed.items()
+            }
+            found.append(Step(at(night, revision["at"]), number, "save", later))
+    return sorted(found, key=lambda step: step.at)
+
+
+# --- recording ----------------------------------------------------------------------------
+
+_ACTIONS: dict[str, Callable[..., Saved]] = {"save": save_enquiry, "decide": decide}
+
+
+def record_night(paths: DeskPaths, night: Mapping[str, Any], last: date, clock: DemoClock) -> int:
+    """Sign in as Sam, start the shift, record the night's enquiries; returns how many."""
+    night_date = last - timedelta(days=night["days_before"])
+    started = at(night_date, SHIFT_STARTS.isoformat("minutes"))
+    clock.now = started - timedelta(minutes=3)
+    session = sign_in(paths, NIGHT_WORKER, DEMO_PASSWORD, clock)
+    try:
+        clock.now = started
+        shift = start_shift(
+            session,
+            night["on_duty"],
+            Contact(**night["senior"]),
+            Contact(**night["manager"]),
+            started_at=started,
+        )
+        ids = _record_steps(session, steps(night["enquiry"], night_date, last), clock)
+        if "ended" in night:
+            clock.now = max(clock.now, at(night_date, night["ended"]))
+            end_shift(session, shift.id)
+        clock.now += timedelta(minutes=2)
+    finally:
+        sign_out(session)
+    return len(ids)
+
+
+def _record_steps(session: SignedIn, night: list[Step], clock: DemoClock) -> dict[int, Saved]:
+    saved: dict[int, Saved] = {}
+    for step in night:
+        clock.now = step.at
+        if step.action == "create":
+            result = create_enquiry(session, step.fields)
+        else:
+            current = saved[step.enquiry].enquiry
+            act = _ACTIONS[step.action]
+            result = act(session, current.id, step.fields, current.updated_at)
+        if result.problems:  # the demo's data is wrong: say where
+            raise ValueError(
+                f"demo enquiry {step.enquiry + 1} ({step.fields.get('child_name')}) at "
+                f"{step.at:%H:%M} UTC: " + "; ".join(p.message for p in result.problems)
+            )
+        saved[step.enquiry] = result
+    return saved
