@@ -242,6 +242,12 @@ class EnquiryWindow(QWidget):
         if self.enquiry is None and not self.save():
             return False
         self.fields.commit_pending()
+        unreadable = self._unreadable()
+        if unreadable:  # a date or age that cannot be read would be decided without it
+            self._show_problems(self.tr("Not decided."), unreadable)
+            self.status.setText(self.tr("Not decided."))
+            self.fields.focus_field(unreadable[0].field)
+            return False
         content, current = self.fields.content(), self.enquiry
         assert current is not None
         try:
@@ -255,6 +261,16 @@ class EnquiryWindow(QWidget):
         words = self.tr("Decided at %1.").replace("%1", self._now_text())
         self._stored(result, words)
         return True
+
+    def _unreadable(self) -> list[Problem]:
+        """Typing the form cannot store (an unreadable date, an impossible age, a time the
+        clocks skipped). A time the clocks showed twice is flagged but not blocking."""
+        editors = self.fields.editors
+        return [
+            p
+            for p in self.fields.input_problems()
+            if not getattr(editors[p.field], "ambiguous", lambda: False)()
+        ]
 
     def _now_text(self) -> str:
         return show_local(self.session.desk.clock(), with_date=False)
@@ -275,7 +291,7 @@ class EnquiryWindow(QWidget):
 
     def _stored(self, result: Saved, words: str) -> None:
         self.enquiry = result.enquiry
-        self.dirty = False
+        self.dirty = bool(self._unreadable())  # what could not be stored is still unsaved
         self.autosave_timer.stop()
         self._discard_draft()
         self.restored.hide()

@@ -70,6 +70,7 @@ class InstantField(QWidget):
         self.edit.setMinimumDateTime(
             _EMPTY if optional else QDateTime(QDate(2000, 1, 1), QTime(0, 0), _UTC)
         )
+        self.edit.setMaximumDateTime(QDateTime(QDate(2100, 12, 31), QTime(23, 59), _UTC))
         if optional:
             self.edit.setSpecialValueText(self.tr("not recorded"))
         self.edit.installEventFilter(self)
@@ -132,9 +133,48 @@ class InstantField(QWidget):
         return self._optional and self.edit.dateTime() == _EMPTY
 
     def set_now(self) -> None:
-        self._exact = None
-        self._show(_wall(self._clock()))
+        now = self._clock()
+        self._exact = format_instant(now)  # exact: in the repeated autumn hour too
+        self._show(_wall(now))
         self.touched = False
+
+    def _typed_wall(self) -> datetime | None:
+        """The London wall time as typed (None when empty or exactly as stored)."""
+        if self.is_empty() or self.value() == self._exact:
+            return None
+        day, time = self.edit.dateTime().date(), self.edit.dateTime().time()
+        return datetime(
+            day.year(), day.month(), day.day(), time.hour(), time.minute(), tzinfo=LONDON
+        )
+
+    def ambiguous(self) -> bool:
+        """Typed in the hour the clocks showed twice (taken as the first, BST)."""
+        first = self._typed_wall()
+        if first is None or self._skipped(first):
+            return False
+        return first.utcoffset() != first.replace(fold=1).utcoffset()
+
+    def _skipped(self, wall: datetime) -> bool:
+        """A wall time the clocks jumped over does not survive the trip to UTC and back."""
+        return _wall(wall.astimezone(UTC)) != self.edit.dateTime()
+
+    def problem(self) -> str | None:
+        """A typed time the clocks skipped, or one they showed twice, is flagged, not guessed."""
+        first = self._typed_wall()
+        if first is None:
+            return None
+        shown = self.edit.dateTime()
+        if self.ambiguous():
+            return self.tr(
+                "%1 happened twice that night (the clocks went back): this is taken as the "
+                "first, British Summer Time. If it was the second, type it an hour later and "
+                "add a note."
+            ).replace("%1", shown.toString("HH:mm"))
+        if self._skipped(first):
+            return self.tr(
+                "%1 did not happen that night: the clocks went forward from 01:00 to 02:00."
+            ).replace("%1", shown.toString("HH:mm"))
+        return None
 
     def value(self) -> str | None:
         if self.is_empty():

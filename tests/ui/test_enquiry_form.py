@@ -213,10 +213,10 @@ def test_problems_show_at_their_fields_and_a_refused_decision_decides_nothing(  
         ("rationale", "A decision needs its rationale"),
         ("can_wait", "can it wait until the next working day?"),
         ("can_wait_reason", "Say why it can (or cannot) wait"),
-        ("risk_rating", "Risk rating is needed before a decision."),
+        ("risk_rating", "Choose a risk rating before deciding."),
     ]:
         assert words in fields.problems[name].text(), name
-    assert "Channel is needed before a decision." in fields.problems["channel"].text()
+    assert "Say how the call came in before deciding." in fields.problems["channel"].text()
     assert focused() is fields.editors["channel"]  # the first in the form's order
     assert fields.tabs.tabText(fields.tabs.count() - 1).replace("&", "") == "Decision (2)"
 
@@ -241,6 +241,9 @@ def test_an_unreadable_date_is_said_plainly_and_the_rest_still_saves(qtbot, on_s
     press(qtbot, KEY.Key_S, CTRL)
     assert stored(on_shift).content.get("summary") == "Caller rang off"
     assert "is not a date" in window.fields.problems["child_dob"].text()
+    assert window.dirty  # the unreadable date is not stored: closing still asks
+    assert not window.decide()  # nor decided without it
+    assert stored(on_shift).status.value == "draft"
 
 
 def test_what_the_form_hands_over_is_always_storable(qtbot, on_shift) -> None:  # type: ignore[no-untyped-def]
