@@ -315,9 +315,24 @@ class EnquiriesPage(QWidget):
         return self.open_window(enquiry)
 
     def restore_draft(self, draft: Draft) -> QWidget:
-        """Carry on with autosaved work (raises ``DutyDeskError`` if its record is gone)."""
+        """Carry on with autosaved work (raises ``DutyDeskError`` if its record is gone).
+
+        A draft whose window is still open (or whose enquiry is open) brings that window
+        forward: two windows on one draft would overwrite each other's typing."""
+        for window in self.open_windows():
+            same_enquiry = draft.enquiry_id is not None and draft.enquiry_id in self._open_ids
+            if getattr(window, "key", None) == draft.key or (
+                same_enquiry and self._open_ids[draft.enquiry_id or ""] is window
+            ):
+                window.raise_()
+                window.activateWindow()
+                return window
         enquiry = open_enquiry(self._session, draft.enquiry_id) if draft.enquiry_id else None
         return self.open_window(enquiry, draft)
+
+    def open_draft_keys(self) -> set[str]:
+        """The drafts being typed in windows open now (not to be offered back)."""
+        return {str(getattr(w, "key", "")) for w in self.open_windows()}
 
     def open_window(self, enquiry: Enquiry | None = None, draft: Draft | None = None) -> QWidget:
         from duty_desk.ui.enquiry_form import EnquiryWindow  # written alongside; loaded on use
@@ -448,13 +463,17 @@ class DraftsDialog(QDialog):
 
 
 def offer_drafts(
-    session: SignedIn, restore: Callable[[Draft], object], parent: QWidget | None = None
+    session: SignedIn,
+    restore: Callable[[Draft], object],
+    parent: QWidget | None = None,
+    skip: set[str] | frozenset[str] = frozenset(),
 ) -> DraftsDialog | None:
     """Show this person's pending drafts, if any, in a dialog that does not block."""
     try:
         drafts = pending_drafts(session)
     except DutyDeskError:
         return None  # e.g. a password to change first: offered at the next sign-in
+    drafts = [d for d in drafts if d.key not in skip]
     if not drafts:
         return None
     dialog = DraftsDialog(session, drafts, restore, parent)

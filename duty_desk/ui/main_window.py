@@ -322,7 +322,8 @@ class MainWindow(QMainWindow):
             dialog.accepted.connect(self.people_page.refresh)  # may have been refused before
         if hasattr(self, "enquiries_page"):
             dialog.accepted.connect(self.enquiries_page.refresh)  # not read until then
-            dialog.accepted.connect(self._offer_drafts)
+            if self.session is not None and self.session.person.must_change_password:
+                dialog.accepted.connect(self._offer_drafts)  # held back until now
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -342,7 +343,10 @@ class MainWindow(QMainWindow):
             return  # offered once they have chosen their own password
         from duty_desk.ui.enquiries_page import offer_drafts
 
-        self.drafts_dialog = offer_drafts(session, self.enquiries_page.restore_draft, self)
+        page = self.enquiries_page
+        self.drafts_dialog = offer_drafts(
+            session, page.restore_draft, self, skip=page.open_draft_keys()
+        )
 
     def _close_enquiry_windows(self) -> bool:
         """Each open enquiry asks about its unsaved changes; False if one says stay.
