@@ -65,7 +65,9 @@ def clean(raw: Mapping[str, Any], decision_types: Mapping[str, str]) -> Content:
     for name, value in raw.items():
         field = FIELDS.get(name)
         if field is None:
-            found.append(Problem(str(name)[:60], "is not a field of an enquiry."))
+            found.append(
+                Problem(str(name)[:60] or "(a field with no name)", "is not a field of an enquiry.")
+            )
             continue
         try:
             stored = _clean_value(field, value, decision_types)
@@ -129,6 +131,14 @@ def _text(value: Any, limit: int, *, multiline: bool) -> str:
 # Unicode's control (Cc) and surrogate (Cs) characters; text may keep tabs and newlines.
 _CONTROL_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def check_line(value: str, label: str, field: str) -> str:
+    """One line of text from elsewhere (a shift's names and phones), checked like a field."""
+    try:
+        return _text(value, LINE_MAX, multiline=False)
+    except ValueError as error:
+        raise ValidationError(f"{label} {error}", field) from None
 
 
 def _instant(value: Any) -> str:
@@ -277,14 +287,21 @@ def decision_problems(content: Mapping[str, Any], now: datetime) -> list[Problem
     return found
 
 
+_MISSING = {
+    "channel": "Say how the call came in before deciding.",
+    "child_name": "Give the child's name before deciding (or “not known”).",
+    "concerns": "Tick at least one concern before deciding.",
+    "summary": "Say in one line what happened before deciding.",
+    "risk_rating": "Choose a risk rating before deciding.",
+    "can_wait": "Answer “can it wait until the next working day?” before deciding.",
+    "can_wait_reason": "Say why it can (or cannot) wait until the next working day.",
+    "decision_type": "Choose the decision.",
+    "rationale": "A decision needs its rationale: say why.",
+}
+
+
 def _missing(name: str) -> str:
-    if name == "can_wait":
-        return "Answer “can it wait until the next working day?” before deciding."
-    if name == "can_wait_reason":
-        return "Say why it can (or cannot) wait until the next working day."
-    if name == "rationale":
-        return "A decision needs its rationale: say why."
-    return "is needed before a decision."
+    return _MISSING.get(name, "is needed before a decision.")
 
 
 def parse_received(content: Mapping[str, Any]) -> datetime:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from duty_desk.domain.clock import show_local
+from duty_desk.domain.enquiry import check_line
 from duty_desk.domain.errors import NotFound, ValidationError
 from duty_desk.domain.events import NewEvent, format_instant
 from duty_desk.domain.records import Contact, Shift
@@ -41,6 +42,12 @@ def start_shift(
     ):
         if not contact.name.strip() or not contact.phone.strip():
             raise ValidationError(f"Give the on-call {label}'s name and how to reach them.", field)
+        check_line(contact.name, f"The on-call {label}'s name", field)
+        check_line(contact.phone, f"The on-call {label}'s phone number", field)
+    for name in names:
+        check_line(name, "A name on duty", "on_duty")
+    if len(names) > 20:
+        raise ValidationError("List at most 20 people on duty.", "on_duty")
     now = session.desk.clock()
     started = started_at or now
     if started.tzinfo is None:

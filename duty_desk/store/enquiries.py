@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import column, delete, func, insert, select, table, update
+from sqlalchemy import column, delete, func, insert, or_, select, table, update
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -206,34 +206,47 @@ def to_shift(row: ShiftRow) -> Shift:
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    """Which enquiries a list shows: one shift's, or every record matching some words."""
+    """Which enquiries a list shows: one shift's, or every record matching some words.
+
+    Words of three letters or more are looked up in the full-text index (names, dates of
+    birth, address, reference, free text); shorter ones ("Li", "Ng") match the start of
+    a word in a child's name, so they never read every narrative on the desk.
+    """
 
     shift_id: str | None = None
     words: tuple[str, ...] = ()
+
+    @property
+    def long_words(self) -> list[str]:
+        return [w for w in self.words if len(w) >= 3]
+
+    @property
+    def short_words(self) -> list[str]:
+        return [w for w in self.words if len(w) < 3 and name_key(w)]
 
     def where(self, *, many_hits: bool = False) -> list[ColumnElement[bool]]:
         clauses: list[ColumnElement[bool]] = []
         if self.shift_id is not None:
             clauses.append(EnquiryRow.shift_id == self.shift_id)
-        if self.words:
+        if self.long_words:
             # With many hits, "+ 0" hides the key from the planner, so it walks the sort
             # order's index and stops after a page instead of sorting every hit.
             number = EnquiryRow.number + 0 if many_hits else EnquiryRow.number
             clauses.append(number.in_(self.hits()))
+        for word in self.short_words:
+            key = name_key(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            starts = or_(
+                EnquiryChildRow.name_key.like(f"{key}%", escape="\\"),
+                EnquiryChildRow.name_key.like(f"% {key}%", escape="\\"),
+            )
+            named = select(EnquiryChildRow.enquiry_number).where(starts)
+            clauses.append(EnquiryRow.number.in_(named))
         return clauses
 
     def hits(self) -> Any:
-        """The search index's rows holding every word (in any order, accents ignored)."""
-        found = select(search_index.c.rowid)
-        long_words = [w for w in self.words if len(w) >= 3]
-        if long_words:  # the trigram index answers these directly, all in one match
-            phrases = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
-            found = found.where(search_index.c.body.op("MATCH")(phrases))
-        for word in self.words:
-            if len(word) < 3:
-                escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                found = found.where(search_index.c.body.like(f"%{escaped}%", escape="\\"))
-        return found
+        """The search index's rows holding every long word (in any order, accents ignored)."""
+        phrases = " AND ".join('"' + w.replace('"', '""') + '"' for w in self.long_words)
+        return select(search_index.c.rowid).where(search_index.c.body.op("MATCH")(phrases))
 
 
 MANY_HITS = 1000  # above this, walk the sorted index rather than sort the hits
@@ -257,7 +270,8 @@ def hit_count(session: Session, where: Filter) -> int:
 
 
 def count(session: Session, where: Filter) -> int:
-    if where.words and where.shift_id is None:  # the search index counts its own hits
+    if where.long_words and not where.short_words and where.shift_id is None:
+        # the search index counts its own hits
         return hit_count(session, where)
     else:
         query = select(func.count()).select_from(EnquiryRow).where(*where.where())
@@ -275,7 +289,9 @@ def page(
     query = (
         select(EnquiryRow)
         .options(defer(EnquiryRow.content))  # a list shows columns, never the whole record
-        .where(*where.where(many_hits=bool(where.words) and hit_count(session, where) > MANY_HITS))
+        .where(
+            *where.where(many_hits=bool(where.long_words) and hit_count(session, where) > MANY_HITS)
+        )
         .order_by(*order)
         .offset(offset)
         .limit(limit)

@@ -161,7 +161,7 @@ def test_searches_with_short_words_and_many_hits_find_the_same_rows(
     expected = [made[3], made[0]]  # newest first
     assert [r.id for r in list_enquiries(on_shift, both).rows] == expected
     assert list_enquiries(on_shift, both).total == 2
-    short = ListQuery(text="ll Si")  # under three letters: matched by LIKE, case ignored
+    short = ListQuery(text="ll Si")  # under three letters: the start of a name, case ignored
     assert {r.id for r in list_enquiries(on_shift, short).rows} == {made[0], made[3]}
     monkeypatch.setattr(store, "MANY_HITS", 1)  # the walk-the-index plan gives the same
     assert [r.id for r in list_enquiries(on_shift, both).rows] == expected

@@ -306,3 +306,13 @@ def test_a_new_shift_cannot_start_before_the_last_one_ended(
     with pytest.raises(ValidationError) as refused:
         _start(worker, clock.now - timedelta(hours=1))
     assert "cannot start before" in str(refused.value)
+
+
+def test_shift_names_and_phones_are_checked_like_any_line(worker: SignedIn) -> None:
+    with pytest.raises(ValidationError) as refused:
+        start_shift(worker, ["Sam\x1b[2J"], Contact("Priya", "07700 900123"),
+                    Contact("Morgan", "07700 900456"))  # fmt: skip
+    assert "control character" in str(refused.value) and refused.value.field == "on_duty"
+    with pytest.raises(ValidationError) as refused:
+        start_shift(worker, ["Sam"], Contact("Priya", "0" * 201), Contact("Morgan", "1"))
+    assert "phone number is 201 characters" in str(refused.value)
