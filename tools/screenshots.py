@@ -4,7 +4,8 @@
 
 Builds a throwaway demo desk (needs a Secret Service: run inside dbus-run-session with
 gnome-keyring unlocked, as ./duty does), signs in as the demo administrator, and saves
-PNGs of the sign-in window, the main window, the Admin page and the lock screen.
+PNGs of the sign-in window, the main window, the Admin page and the lock screen; then, as
+the demo duty worker, the night list and the enquiry form (empty, refused, decided).
 """
 
 from __future__ import annotations
@@ -81,7 +82,41 @@ def main(out: Path, appearance: str) -> None:
     window.lock()
     snap(out, f"locked-{appearance}")
     window.close()
+    enquiry_windows(out, paths, appearance)
     remove_desk(paths)
+
+
+def enquiry_windows(out: Path, paths: DeskPaths, appearance: str) -> None:
+    """The duty worker's night list, and the enquiry form empty, decided and refused."""
+    from duty_desk.domain.records import Status
+    from duty_desk.services.enquiries import open_enquiry
+    from duty_desk.services.enquiry_lists import ListQuery, list_enquiries
+    from duty_desk.ui.enquiry_form import EnquiryWindow
+    from duty_desk.ui.main_window import MainWindow
+
+    session = sign_in(paths, "sam", DEMO_PASSWORD)
+    window = MainWindow(session, Settings(appearance=appearance))
+    window.move(0, 0)
+    window.showMaximized()
+    snap(out, f"night-list-{appearance}")
+    form = EnquiryWindow(session)
+    form.move(0, 0)
+    form.showMaximized()
+    snap(out, f"enquiry-empty-{appearance}")
+    form.fields.editors["child_name"].setText("Łukasz Wójcik")
+    form.fields.editors["child_age"].setText("18")
+    form.decide()
+    snap(out, f"enquiry-refused-{appearance}")
+    form.dirty = False
+    form.close()
+    rows = list_enquiries(session, ListQuery(text="Siân")).rows
+    decided = next(row for row in rows if row.status is Status.DECIDED)
+    done = EnquiryWindow(session, open_enquiry(session, decided.id))
+    done.move(0, 0)
+    done.showMaximized()
+    snap(out, f"enquiry-decided-{appearance}")
+    done.close()
+    window.close()
 
 
 if __name__ == "__main__":

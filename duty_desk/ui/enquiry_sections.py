@@ -84,7 +84,7 @@ def with_mnemonic(label: str, used: set[str], wanted: str | None = None) -> str:
 
 
 def in_words(problem: Problem) -> str:
-    """A problem as a sentence: "Risk rating is needed before a decision."."""
+    """A problem as a sentence: "Received at is in the future. Check the date and time."."""
     field = FIELDS.get(problem.field)
     label = field.label if field else problem.field
     message = problem.message
