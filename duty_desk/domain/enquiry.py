@@ -348,6 +348,9 @@ _SEARCHED = (
     "rationale",
 )
 
+# What the search index holds: a change to any of these rewrites the record's entry.
+SEARCHED_FIELDS = frozenset({*_SEARCHED, "child_dob", "other_children"})
+
 
 def search_text(content: Mapping[str, Any], reference: str) -> str:
     """What a search looks through: names, dates of birth (both ways), address, text."""

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, defer
 from sqlalchemy.sql.elements import ColumnElement
 
 from duty_desk.domain.choices import CONCERNS
-from duty_desk.domain.enquiry import name_key, search_text, with_changes
+from duty_desk.domain.enquiry import SEARCHED_FIELDS, name_key, search_text, with_changes
 from duty_desk.domain.events import Event, parse_instant
 from duty_desk.domain.records import Contact, Enquiry, Shift, Status
 from duty_desk.store.schema import EnquiryChildRow, EnquiryRow, ShiftRow
@@ -63,6 +63,7 @@ def enquiry_changed(status: Status) -> Any:
             select(EnquiryRow).where(EnquiryRow.id == event.stream_id)
         ).scalar_one_or_none()
         payload = event.payload
+        created = row is None
         if row is None:
             row = EnquiryRow(
                 id=event.stream_id,
@@ -76,7 +77,11 @@ def enquiry_changed(status: Status) -> Any:
         content = with_changes(json.loads(row.content), payload["changes"])
         _fill(row, content, payload, status, event)
         session.flush()
-        _index(session, row.number, content, row.reference)
+        changed = set(payload["changes"])  # reindex only what a change touches
+        if created or changed & NAMING_FIELDS:
+            _index_children(session, row.number, content)
+        if created or changed & SEARCHED_FIELDS:  # the reference is searchable from the start
+            _index_text(session, row.number, content, row.reference)
 
     return project
 
@@ -108,7 +113,10 @@ def _fill(
         row.decided_at = event.occurred_at
 
 
-def _index(session: Session, number: int, content: Mapping[str, Any], reference: str) -> None:
+NAMING_FIELDS = frozenset({"child_name", "child_dob", "other_children"})
+
+
+def _index_children(session: Session, number: int, content: Mapping[str, Any]) -> None:
     session.execute(delete(EnquiryChildRow).where(EnquiryChildRow.enquiry_number == number))
     named = [(content.get("child_name"), content.get("child_dob"))]
     named += [(c["name"], c["dob"]) for c in content.get("other_children", [])]
@@ -119,6 +127,9 @@ def _index(session: Session, number: int, content: Mapping[str, Any], reference:
                     enquiry_number=number, position=position, name_key=name_key(name), dob=dob
                 )
             )
+
+
+def _index_text(session: Session, number: int, content: Mapping[str, Any], reference: str) -> None:
     session.execute(delete(search_index).where(search_index.c.rowid == number))
     session.execute(insert(search_index).values(rowid=number, body=search_text(content, reference)))
 

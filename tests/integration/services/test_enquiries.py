@@ -166,3 +166,26 @@ def test_searches_with_short_words_and_many_hits_find_the_same_rows(
     monkeypatch.setattr(store, "MANY_HITS", 1)  # the walk-the-index plan gives the same
     assert [r.id for r in list_enquiries(on_shift, both).rows] == expected
     assert [r.id for r in list_enquiries(on_shift, both, offset=1, limit=5).rows] == [made[0]]
+
+
+def test_the_search_index_follows_every_kind_of_change(on_shift, clock) -> None:
+    bare = create_enquiry(on_shift, {"channel": "phone"}).enquiry
+    assert list_enquiries(on_shift, ListQuery(text=bare.reference)).total == 1  # from the start
+    clock.advance(minutes=1)
+    named = save_enquiry(
+        on_shift,
+        bare.id,
+        {"channel": "phone", "child_name": "Ffion Pryce", "child_dob": "2015-06-01"},
+        bare.updated_at,
+    )
+    clock.advance(minutes=1)
+    moved = save_enquiry(on_shift, bare.id, {"channel": "email", "child_name": "Ffion Pryce",
+                                             "child_dob": "2015-06-01", "narrative": "Mam said"},
+                         named.enquiry.updated_at)  # fmt: skip
+    assert list_enquiries(on_shift, ListQuery(text="pryce mam")).total == 1
+    assert [c.id for c in previous_contacts(on_shift, "ffion pryce", "2015-06-01")] == [bare.id]
+    clock.advance(minutes=1)
+    save_enquiry(on_shift, bare.id, {"channel": "email", "child_name": "Ffion Price"},
+                 moved.enquiry.updated_at)  # fmt: skip
+    assert list_enquiries(on_shift, ListQuery(text="pryce")).total == 0
+    assert previous_contacts(on_shift, "ffion pryce", "2015-06-01") == []
