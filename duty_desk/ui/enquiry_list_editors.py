@@ -7,12 +7,11 @@ keeps it; ``commit_pending`` moves it into the list before a save.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
     QModelIndex,
     QObject,
@@ -43,13 +42,14 @@ from duty_desk.ui.enquiry_fields_widgets import (
     LineField,
     plain_text,
 )
+from duty_desk.ui.list_table_model import ListTableModel
 
 Clock = Callable[[], datetime]
 _Index = QModelIndex | QPersistentModelIndex
 ENTRY_MAX = LINE_MAX * 5  # what the services allow for one entry's text
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(ListTableModel):
     """A list of dicts as a table; subclasses say how each column shows."""
 
     COLUMNS: tuple[str, ...] = ()
@@ -60,10 +60,8 @@ class RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[dict[str, Any]] = []
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.rows = [dict(row) for row in rows]
-        self.endResetModel()
+    def set_rows(self, rows: Iterable[Any]) -> None:
+        super().set_rows(dict(row) for row in rows)  # copies: editing never touches the caller's
 
     def insert(self, position: int, row: dict[str, Any]) -> None:
         self.beginInsertRows(QModelIndex(), position, position)
@@ -74,17 +72,6 @@ class RowsModel(QAbstractTableModel):
         self.beginRemoveRows(QModelIndex(), position, position)
         del self.rows[position]
         self.endRemoveRows()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.COLUMNS[section])
-        return None
 
     def data(self, index: _Index, role: int = 0) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

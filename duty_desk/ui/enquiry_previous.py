@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from duty_desk.domain.clock import show_local
 from duty_desk.domain.records import PreviousContact
+from duty_desk.ui.list_table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 PANEL_STYLE = (
@@ -32,41 +32,28 @@ PANEL_STYLE = (
 )
 
 
-class PreviousContactsModel(QAbstractTableModel):
+class PreviousContactsModel(ListTableModel):
     COLUMNS = ("Received", "Concerns", "Decision", "Reference")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[PreviousContact] = []
+        self.rows: list[PreviousContact] = []
 
     def set_contacts(self, contacts: list[PreviousContact]) -> None:
-        self.beginResetModel()
-        self._rows = list(contacts)
-        self.endResetModel()
+        self.set_rows(contacts)
 
     def contact(self, row: int) -> PreviousContact:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.COLUMNS[section])
-        return None
+        return self.rows[row]
 
     def data(self, index: _Index, role: int = 0) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         if role in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.AccessibleTextRole,
             Qt.ItemDataRole.ToolTipRole,
         ):
-            return self._text(self._rows[index.row()], index.column())
+            return self._text(self.rows[index.row()], index.column())
         return None
 
     def _text(self, contact: PreviousContact, column: int) -> str:

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -35,6 +34,7 @@ from duty_desk.domain.clock import show_local
 from duty_desk.domain.enquiry_fields import FIELDS, Kind
 from duty_desk.domain.events import parse_instant
 from duty_desk.domain.records import Change
+from duty_desk.ui.list_table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 SHORT = 80
@@ -80,35 +80,22 @@ def shorten(text: str, limit: int = SHORT) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(ListTableModel):
     COLUMNS = ("When", "Who", "Version", "What", "Field", "Change")
     SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, decision_labels: Mapping[str, str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._labels = decision_labels
-        self._lines: list[Change] = []
+        self.rows: list[Change] = []
 
     def set_lines(self, lines: list[Change]) -> None:
-        self.beginResetModel()
-        self._lines = list(lines)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.COLUMNS[section])
-        return None
+        self.set_rows(lines)
 
     def data(self, index: _Index, role: int = 0) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        line, column = self._lines[index.row()], index.column()
+        line, column = self.rows[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(line, column, SHORT)
         if role == Qt.ItemDataRole.ToolTipRole and column == 5:

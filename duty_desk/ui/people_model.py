@@ -4,45 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from duty_desk.domain.clock import show_local
 from duty_desk.domain.people import Person
+from duty_desk.ui.list_table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class PeopleModel(QAbstractTableModel):
+class PeopleModel(ListTableModel):
     COLUMNS = ("Name", "Username", "Role", "Status", "Added")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._people: list[Person] = []
+        self.rows: list[Person] = []
 
     def set_people(self, people: list[Person]) -> None:
-        self.beginResetModel()
-        self._people = list(people)
-        self.endResetModel()
+        self.set_rows(people)
 
     def person(self, row: int) -> Person:
-        return self._people[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._people)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.COLUMNS[section])
-        return None
+        return self.rows[row]
 
     def data(self, index: _Index, role: int = 0) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._people):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        person = self._people[index.row()]
+        person = self.rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(person, column)
