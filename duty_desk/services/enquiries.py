@@ -10,9 +10,10 @@ since the caller read it (``expected``), so no one's work is silently overwritte
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 from duty_desk.domain import enquiry as rules
@@ -66,40 +67,51 @@ def save_enquiry(
     session: SignedIn, enquiry_id: str, fields: Mapping[str, Any], expected: datetime
 ) -> Saved:
     """Save what the form holds. A decided enquiry gets a new version (and must stay whole)."""
-    authorize(session, Permission.RECORD_ENQUIRIES)
-    content = clean(fields)
-    now = session.desk.clock()
-    with session.uow() as uow:
-        current = _current(uow, enquiry_id, expected)
-        content.setdefault("received_at", current.content["received_at"])  # never emptied
+
+    def event(current: Enquiry, content: Content, now: datetime) -> tuple[str, int]:
         if current.status is Status.DECIDED:
             _refuse_incomplete(content, now)
-            kind, version = "enquiry.revised", current.version + 1
-        else:
-            kind, version = "enquiry.saved", current.version
-        if rules.changes(current.content, content):
-            payload = _payload(session, uow, current.content, content, version)
-            uow.record(NewEvent("enquiry", enquiry_id, kind, payload))
-            uow.commit()
-        return _saved(uow, enquiry_id, now)
+            return "enquiry.revised", current.version + 1
+        return "enquiry.saved", current.version
+
+    return _change(session, enquiry_id, fields, expected, event, unless_unchanged=True)
 
 
 def decide(
     session: SignedIn, enquiry_id: str, fields: Mapping[str, Any], expected: datetime
 ) -> Saved:
     """Make the decision: refused, naming every missing or wrong field, unless complete."""
+
+    def event(current: Enquiry, content: Content, now: datetime) -> tuple[str, int]:
+        if current.status is Status.DECIDED:
+            raise ValidationError("This enquiry is already decided: save to make a new version.")
+        _refuse_incomplete(content, now)
+        return "enquiry.decided", current.version
+
+    return _change(session, enquiry_id, fields, expected, event)
+
+
+def _change(
+    session: SignedIn,
+    enquiry_id: str,
+    fields: Mapping[str, Any],
+    expected: datetime,
+    event: Callable[[Enquiry, Content, datetime], tuple[str, int]],
+    *,
+    unless_unchanged: bool = False,
+) -> Saved:
+    """One change to a stored enquiry: checked against what the caller read, then recorded."""
     authorize(session, Permission.RECORD_ENQUIRIES)
     content = clean(fields)
     now = session.desk.clock()
     with session.uow() as uow:
         current = _current(uow, enquiry_id, expected)
         content.setdefault("received_at", current.content["received_at"])  # never emptied
-        if current.status is Status.DECIDED:
-            raise ValidationError("This enquiry is already decided: save to make a new version.")
-        _refuse_incomplete(content, now)
-        payload = _payload(session, uow, current.content, content, current.version)
-        uow.record(NewEvent("enquiry", enquiry_id, "enquiry.decided", payload))
-        uow.commit()
+        kind, version = event(current, content, now)
+        if not unless_unchanged or rules.changes(current.content, content):
+            payload = _payload(session, uow, current.content, content, version)
+            uow.record(NewEvent("enquiry", enquiry_id, kind, payload))
+            uow.commit()
         return _saved(uow, enquiry_id, now)
 
 
@@ -189,7 +201,18 @@ def _payload(
 
 
 def _calendar(session: SignedIn) -> WorkingCalendar:
-    return WorkingCalendar(load_settings(session.desk.paths.settings).bank_holidays)
+    path = session.desk.paths.settings
+    try:
+        changed = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        changed = 0
+    return _calendar_from(path, changed)
+
+
+@lru_cache(maxsize=4)
+def _calendar_from(path: Path, changed: int) -> WorkingCalendar:
+    """Read once per version of the settings file, not on every save."""
+    return WorkingCalendar(load_settings(path).bank_holidays)
 
 
 def _next_reference(session: SignedIn, uow: UnitOfWork, now: datetime) -> str:

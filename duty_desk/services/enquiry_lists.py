@@ -49,9 +49,15 @@ def list_enquiries(session: SignedIn, query: ListQuery, offset: int = 0, limit: 
         raise ValueError(f"cannot sort by {query.sort!r}; choose one of {', '.join(SORT_KEYS)}")
     limit = max(0, min(limit, PAGE_MAX))
     with session.uow(read_only=True) as uow:
-        where = query.filter()
-        total = store.count(uow.session, where) if offset == 0 else -1
-        rows = store.page(uow.session, where, query.sort, query.descending, max(0, offset), limit)
+        rows, total = store.listing(
+            uow.session,
+            query.filter(),
+            query.sort,
+            query.descending,
+            max(0, offset),
+            limit,
+            with_total=offset == 0,
+        )
         return Page(tuple(_row(r) for r in rows), total)
 
 
@@ -60,10 +66,9 @@ def find_by_reference(session: SignedIn, reference: str) -> str:
     authorize(session, Permission.VIEW_ENQUIRIES)
     wanted = reference.strip().upper()
     with session.uow(read_only=True) as uow:
-        where = store.Filter(words=(wanted,))
-        for row in store.page(uow.session, where, "reference", False, 0, 50):
-            if row.reference == wanted:
-                return row.id
+        found = store.id_by_reference(uow.session, wanted)
+    if found is not None:
+        return found
     raise NotFound(f"No enquiry on this desk has the reference {reference.strip()!r}.")
 
 

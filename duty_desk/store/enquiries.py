@@ -281,17 +281,31 @@ def hit_count(session: Session, where: Filter) -> int:
 
 
 def count(session: Session, where: Filter) -> int:
-    if where.long_words and not where.short_words and where.shift_id is None:
-        # the search index counts its own hits
-        return hit_count(session, where)
-    else:
-        query = select(func.count()).select_from(EnquiryRow).where(*where.where())
+    query = select(func.count()).select_from(EnquiryRow).where(*where.where())
     return session.execute(query).scalar_one()
 
 
-def page(
-    session: Session, where: Filter, sort: str, descending: bool, offset: int, limit: int
-) -> list[EnquiryRow]:
+def listing(
+    session: Session,
+    where: Filter,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+    *,
+    with_total: bool,
+) -> tuple[list[EnquiryRow], int]:
+    """A page in the given order, and (``with_total``) how many rows there are, else -1.
+
+    A search counts its hits once: that number is the total when nothing else filters,
+    and it chooses the plan (see ``Filter.where``)."""
+    hits = hit_count(session, where) if where.long_words else None
+    if not with_total:
+        total = -1
+    elif hits is not None and not where.short_words and where.shift_id is None:
+        total = hits
+    else:
+        total = count(session, where)
     key = SORTABLE[sort]
     order = [
         key.desc() if descending else key.asc(),
@@ -300,14 +314,17 @@ def page(
     query = (
         select(EnquiryRow)
         .options(defer(EnquiryRow.content))  # a list shows columns, never the whole record
-        .where(
-            *where.where(many_hits=bool(where.long_words) and hit_count(session, where) > MANY_HITS)
-        )
+        .where(*where.where(many_hits=hits is not None and hits > MANY_HITS))
         .order_by(*order)
         .offset(offset)
         .limit(limit)
     )
-    return list(session.execute(query).scalars())
+    return list(session.execute(query).scalars()), total
+
+
+def id_by_reference(session: Session, reference: str) -> str | None:
+    query = select(EnquiryRow.id).where(EnquiryRow.reference == reference)
+    return session.execute(query).scalar_one_or_none()
 
 
 def matching_children(

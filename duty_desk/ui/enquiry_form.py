@@ -12,6 +12,7 @@ after a save the draft is discarded. Closing with unsaved changes asks first.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -29,13 +30,11 @@ from PySide6.QtWidgets import (
 
 from duty_desk.domain.clock import LONDON, show_local
 from duty_desk.domain.enquiry import EnquiryInvalid, Problem
-from duty_desk.domain.enquiry_fields import FIELDS
 from duty_desk.domain.errors import DutyDeskError, ValidationError
 from duty_desk.domain.records import Draft, Enquiry, Saved, Status
 from duty_desk.domain.roles import Permission, may
 from duty_desk.services import drafts
 from duty_desk.services import enquiries as service
-from duty_desk.services.enquiry_lists import previous_contacts
 from duty_desk.ui.enquiry_header import (
     EnquiryHeader,
     action_button,
@@ -44,20 +43,13 @@ from duty_desk.ui.enquiry_header import (
     save_question,
 )
 from duty_desk.ui.enquiry_previous import PreviousContactsPanel
-from duty_desk.ui.enquiry_problems import ProblemsPanel
+from duty_desk.ui.enquiry_problems import ProblemsPanel, in_form_order
 from duty_desk.ui.enquiry_sections import EnquiryFields
 from duty_desk.ui.history_dialog import HistoryDialog
 from duty_desk.ui.widgets import ErrorLine, framed
 
 if TYPE_CHECKING:
     from duty_desk.services.context import SignedIn
-
-FIELD_ORDER = {name: position for position, name in enumerate(FIELDS)}
-
-
-def _in_form_order(problems: list[Problem]) -> list[Problem]:
-    unique = list(dict.fromkeys(problems))
-    return sorted(unique, key=lambda p: FIELD_ORDER.get(p.field, -1))
 
 
 class EnquiryWindow(QWidget):
@@ -221,21 +213,17 @@ class EnquiryWindow(QWidget):
 
     def save(self) -> bool:
         """Create or save; True when stored. Problems never stop a draft being saved."""
-        self.fields.commit_pending()
-        content, before = self.fields.content(), self.enquiry
-        try:
+        before = self.enquiry
+
+        def call(content: dict[str, Any]) -> Saved:
             if before is None:
-                result = service.create_enquiry(self.session, content)
-            else:
-                result = service.save_enquiry(self.session, before.id, content, before.updated_at)
-        except EnquiryInvalid as error:
-            self._refused(self.tr("Not saved."), error)
-            return False
-        except DutyDeskError as error:
-            self._failed(error)
-            return False
-        self._stored(result, self._saved_words(before, result.enquiry))
-        return True
+                return service.create_enquiry(self.session, content)
+            return service.save_enquiry(self.session, before.id, content, before.updated_at)
+
+        result = self._write(call, self.tr("Not saved."))
+        if result is not None:
+            self._stored(result, self._saved_words(before, result.enquiry))
+        return result is not None
 
     def decide(self) -> bool:
         """Make the decision; refused (nothing decided) while anything needed is missing."""
@@ -248,19 +236,26 @@ class EnquiryWindow(QWidget):
             self.status.setText(self.tr("Not decided."))
             self.fields.focus_field(unreadable[0].field)
             return False
-        content, current = self.fields.content(), self.enquiry
+        current = self.enquiry
         assert current is not None
+        result = self._write(
+            lambda content: service.decide(self.session, current.id, content, current.updated_at),
+            self.tr("Not decided."),
+        )
+        if result is not None:
+            self._stored(result, self.tr("Decided at %1.").replace("%1", self._now_text()))
+        return result is not None
+
+    def _write(self, call: Callable[[dict[str, Any]], Saved], refused: str) -> Saved | None:
+        """Hand the form's content to a service; a refusal is shown and gives None."""
+        self.fields.commit_pending()
         try:
-            result = service.decide(self.session, current.id, content, current.updated_at)
+            return call(self.fields.content())
         except EnquiryInvalid as error:
-            self._refused(self.tr("Not decided."), error)
-            return False
+            self._refused(refused, error)
         except DutyDeskError as error:
             self._failed(error)
-            return False
-        words = self.tr("Decided at %1.").replace("%1", self._now_text())
-        self._stored(result, words)
-        return True
+        return None
 
     def _unreadable(self) -> list[Problem]:
         """Typing the form cannot store (an unreadable date, an impossible age, a time the
@@ -302,7 +297,7 @@ class EnquiryWindow(QWidget):
         self.saved.emit(result.enquiry.id)
 
     def _show_problems(self, heading_text: str, problems: list[Problem]) -> list[Problem]:
-        ordered = _in_form_order(problems)
+        ordered = in_form_order(problems)
         self.fields.show_problems(ordered)
         self.problems.show_problems(heading_text, ordered)
         return ordered
@@ -410,18 +405,10 @@ class EnquiryWindow(QWidget):
     # --- earlier contacts and history ---------------------------------------------------
 
     def look_up_previous(self) -> None:
-        content = self.fields.content()
-        name, born = content.get("child_name"), content.get("child_dob")
-        if not name or not born:
-            self.previous.show_contacts([])
-            return
         exclude = self.enquiry.id if self.enquiry else None
-        try:
-            found = previous_contacts(self.session, name, born, exclude=exclude)
-        except DutyDeskError as error:
-            self.error.show_message(str(error))
-            return
-        self.previous.show_contacts(found)
+        refused = self.previous.look_up(self.session, self.fields.content(), exclude)
+        if refused:
+            self.error.show_message(refused)
 
     def show_history(self) -> None:
         if self.enquiry is None:

@@ -3,7 +3,8 @@ capture so nobody decides blind. Hidden when there are none."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -22,8 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from duty_desk.domain.clock import show_local
+from duty_desk.domain.errors import DutyDeskError
 from duty_desk.domain.records import PreviousContact
+from duty_desk.services.enquiry_lists import previous_contacts
 from duty_desk.ui.list_table_model import ListTableModel
+
+if TYPE_CHECKING:
+    from duty_desk.services.context import SignedIn
 
 _Index = QModelIndex | QPersistentModelIndex
 PANEL_STYLE = (
@@ -99,6 +105,21 @@ class PreviousContactsPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.table)
         self.hide()
+
+    def look_up(
+        self, session: SignedIn, content: Mapping[str, Any], exclude: str | None
+    ) -> str | None:
+        """Show earlier enquiries naming this child; a refusal comes back as its message."""
+        name, born = content.get("child_name"), content.get("child_dob")
+        if not name or not born:
+            self.show_contacts([])
+            return None
+        try:
+            found = previous_contacts(session, name, born, exclude=exclude)
+        except DutyDeskError as error:
+            return str(error)
+        self.show_contacts(found)
+        return None
 
     def show_contacts(self, contacts: list[PreviousContact]) -> None:
         self.model.set_contacts(contacts)

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout, QWidget
 
 from duty_desk.domain.enquiry import Problem
+from duty_desk.domain.enquiry_fields import FIELDS
 from duty_desk.ui.enquiry_sections import in_words
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -24,6 +25,15 @@ SUMMARY_STYLE = (
     "QLabel#problem-summary { background: #fff3cd; color: #4d3800; border: 1px solid #e0b100;"
     " padding: 6px 10px; font-weight: 600; }"
 )
+
+
+FIELD_ORDER = {name: position for position, name in enumerate(FIELDS)}
+
+
+def in_form_order(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, in the order its fields come in the form."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: FIELD_ORDER.get(p.field, -1))
 
 
 class ProblemsModel(QAbstractListModel):

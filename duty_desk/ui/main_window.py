@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
             return
         if session.person.must_change_password:
             return  # offered once they have chosen their own password
-        from duty_desk.ui.enquiries_page import offer_drafts
+        from duty_desk.ui.drafts_dialog import offer_drafts
 
         page = self.enquiries_page
         self.drafts_dialog = offer_drafts(

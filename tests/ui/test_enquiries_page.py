@@ -15,7 +15,8 @@ from duty_desk.services.desk import sign_in
 from duty_desk.services.drafts import autosave, pending_drafts
 from duty_desk.services.enquiries import create_enquiry, decide
 from duty_desk.services.shifts import current_shift, end_shift, start_shift
-from duty_desk.ui.enquiries_page import DraftsDialog, EnquiriesPage, offer_drafts
+from duty_desk.ui.drafts_dialog import DraftsDialog, offer_drafts
+from duty_desk.ui.enquiries_page import EnquiriesPage
 from duty_desk.ui.enquiry_model import COLUMNS, DUE_COLUMN
 from duty_desk.ui.main_window import MainWindow
 from duty_desk.ui.shift_dialog import ShiftDialog
