@@ -108,11 +108,19 @@ class MainWindow(QMainWindow):
         assert app is not None
         app.installEventFilter(self.idle)
         self.show_place("enquiries")
-        self.resize(1100, 720)
+        self._fit_screen()
         if may(session.person.role, Permission.RECORD_ENQUIRIES):
             QTimer.singleShot(0, self, self._offer_drafts)  # once the window is up
 
     # --- layout -------------------------------------------------------------------------
+
+    def _fit_screen(self) -> None:
+        """Most of the screen: the night list's due columns should show without scrolling."""
+        screen = self.screen().availableGeometry()
+        self.resize(
+            max(1100, min(1500, screen.width() * 9 // 10)),
+            max(720, min(900, screen.height() * 9 // 10)),
+        )
 
     def _workspace(self) -> QWidget:
         side = QWidget()
