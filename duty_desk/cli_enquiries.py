@@ -161,7 +161,7 @@ def _shown(name: str, value: object) -> str:
     from duty_desk.domain.clock import show_local
     from duty_desk.domain.enquiry_fields import FIELDS, Kind
     from duty_desk.domain.events import parse_instant
-    from duty_desk.services.enquiries import decision_types
+    from duty_desk.services.lists import decision_types
 
     field = FIELDS.get(name)
     if field is None:  # a field since retired: its stored value as it is

@@ -130,3 +130,21 @@ def on_shift(worker):  # type: ignore[no-untyped-def]
         Contact("Morgan Manager", "07700 900456"),
     )
     return worker
+
+
+@pytest.fixture
+def approvers(admin, on_shift):  # type: ignore[no-untyped-def]
+    """Priya (senior practitioner), Morgan (manager) and Sasha (senior manager), each
+    signed in alongside the worker on the worker's open desk (as at one laptop)."""
+    from duty_desk.domain.roles import Role
+    from duty_desk.services.desk import sign_in_alongside
+    from duty_desk.services.people import add_person
+
+    team = {
+        "priya": ("Priya Senior", Role.SENIOR_PRACTITIONER),
+        "morgan": ("Morgan Manager", Role.MANAGER),
+        "sasha": ("Sasha Director", Role.SENIOR_MANAGER),
+    }
+    for username, (name, role) in team.items():
+        add_person(admin, username, name, role, PASSWORD, must_change_password=False)
+    return {u: sign_in_alongside(on_shift, u, PASSWORD) for u in team}

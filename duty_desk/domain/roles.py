@@ -6,13 +6,14 @@ cannot do, it is never the gate.
 
 from __future__ import annotations
 
-from enum import Enum, StrEnum
+from enum import Enum, IntEnum, StrEnum
 
 
 class Role(StrEnum):
     DUTY_SOCIAL_WORKER = "duty_social_worker"
     SENIOR_PRACTITIONER = "senior_practitioner"
     MANAGER = "manager"
+    SENIOR_MANAGER = "senior_manager"
     DAY_TEAM = "day_team"
     ADMINISTRATOR = "administrator"
 
@@ -34,6 +35,7 @@ _LABELS = {
     Role.DUTY_SOCIAL_WORKER: "Duty social worker",
     Role.SENIOR_PRACTITIONER: "Senior practitioner",
     Role.MANAGER: "Manager",
+    Role.SENIOR_MANAGER: "Senior manager",
     Role.DAY_TEAM: "Day team",
     Role.ADMINISTRATOR: "Administrator",
 }
@@ -48,6 +50,8 @@ class Permission(Enum):
     RECORD_ENQUIRIES = "record_enquiries"
     VIEW_ENQUIRIES = "view_enquiries"
     RUN_SHIFTS = "run_shifts"
+    SIGN_OFF = "sign_off"
+    MANAGE_RULES = "manage_rules"
 
 
 _EVERYONE = frozenset({Permission.CHANGE_OWN_PASSWORD})
@@ -58,10 +62,13 @@ _PRACTICE = frozenset(
     {Permission.RECORD_ENQUIRIES, Permission.VIEW_ENQUIRIES, Permission.RUN_SHIFTS}
 )
 
+_MANAGING = _PRACTICE | {Permission.SIGN_OFF, Permission.VIEW_PEOPLE, Permission.VERIFY_AUDIT}
+
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DUTY_SOCIAL_WORKER: _EVERYONE | _PRACTICE,
-    Role.SENIOR_PRACTITIONER: _EVERYONE | _PRACTICE,
-    Role.MANAGER: _EVERYONE | _PRACTICE | {Permission.VIEW_PEOPLE, Permission.VERIFY_AUDIT},
+    Role.SENIOR_PRACTITIONER: _EVERYONE | _PRACTICE | {Permission.SIGN_OFF},
+    Role.MANAGER: _EVERYONE | _MANAGING,
+    Role.SENIOR_MANAGER: _EVERYONE | _MANAGING,
     Role.DAY_TEAM: _EVERYONE | {Permission.VIEW_ENQUIRIES},
     Role.ADMINISTRATOR: _EVERYONE
     | {
@@ -69,9 +76,34 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.VIEW_PEOPLE,
         Permission.VERIFY_AUDIT,
         Permission.REBUILD_PROJECTIONS,
+        Permission.MANAGE_RULES,
     },
 }
 
 
 def may(role: Role, permission: Permission) -> bool:
     return permission in PERMISSIONS[role]
+
+
+class Grade(IntEnum):
+    """Seniority for sign-off: an approver must hold the required grade or a higher one.
+
+    The rules file names grades by these ids; day team and administrators hold none."""
+
+    DUTY_SOCIAL_WORKER = 1
+    SENIOR_PRACTITIONER = 2
+    MANAGER = 3
+    SENIOR_MANAGER = 4
+
+    @property
+    def id(self) -> str:
+        return self.name.lower()
+
+    @property
+    def label(self) -> str:
+        return Role(self.id).label
+
+    @classmethod
+    def of(cls, role: Role | str | None) -> Grade | None:
+        """The grade a role holds, or None for roles that hold none."""
+        return cls.__members__.get(str(role).upper()) if role else None

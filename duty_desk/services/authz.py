@@ -17,6 +17,8 @@ _ACTIONS = {
     Permission.RECORD_ENQUIRIES: "record or change enquiries",
     Permission.VIEW_ENQUIRIES: "read children's records",
     Permission.RUN_SHIFTS: "start or end a duty shift",
+    Permission.SIGN_OFF: "sign off decisions",
+    Permission.MANAGE_RULES: "install sign-off rules",
 }
 
 

@@ -123,7 +123,9 @@ def sign_in(paths: DeskPaths, username: str, password: str, clock: Clock = utc_n
         raise
 
 
-def _record_sign_in(desk: Desk, failures: FailureLog, username: str) -> SignedIn:
+def _record_sign_in(
+    desk: Desk, failures: FailureLog, username: str, alongside: str | None = None
+) -> SignedIn:
     pending = failures.unrecorded()
     with desk.uow(SYSTEM) as uow:
         person = uow.people.by_username(username)
@@ -134,7 +136,8 @@ def _record_sign_in(desk: Desk, failures: FailureLog, username: str) -> SignedIn
             failures.settle(pending, desk.clock(), got_in=username)
             raise WrongCredentials(WRONG + " (this account is disabled)")
         signed_in = SignedIn(desk, person)
-        uow.record(NewEvent("person", person.id, "auth.signed_in", {}), signed_in.actor)
+        payload = {} if alongside is None else {"alongside": alongside}
+        uow.record(NewEvent("person", person.id, "auth.signed_in", payload), signed_in.actor)
         uow.commit()
     failures.settle(pending, desk.clock(), got_in=username)
     return signed_in
@@ -195,6 +198,35 @@ def unlock(session: SignedIn, password: str) -> None:
     failures.settle(pending, desk.clock())
     failures.add(person.username, desk.clock(), recorded=True)
     raise WrongCredentials(f"That is not the password for {person.display_name}.")
+
+
+def sign_in_alongside(session: SignedIn, username: str, password: str) -> SignedIn:
+    """A second person signs in on the same open desk (an approver at the worker's laptop)
+    without closing the worker's session. Wrong passwords count as at sign-in."""
+    desk = session.desk
+    name = username.strip().lower()
+    if name == session.person.username:
+        raise ValidationError(
+            f"{session.person.display_name} is already signed in: someone else must sign in "
+            "alongside to sign off.",
+            field="username",
+        )
+    failures = desk.failures()
+    keyfile = desk.keyfile()
+    counted = failures.counted_name(name, keyfiles.has_slot(keyfile, desk.device_secret, name))
+    failures.check_not_paused(counted, desk.clock())
+    db_key = keyfiles.unwrap(keyfile, desk.device_secret, name, password)
+    if db_key is None or not secrets.compare_digest(db_key, desk.db_key):
+        count = failures.add(counted, desk.clock())
+        raise WrongCredentials(f"{WRONG} (failed attempt {count})")
+    return _record_sign_in(desk, failures, name, alongside=session.person.id)
+
+
+def sign_out_alongside(session: SignedIn) -> None:
+    """End a session opened with ``sign_in_alongside``; the desk stays open for the worker."""
+    with session.uow() as uow:
+        uow.record(NewEvent("person", session.person.id, "auth.signed_out", {"alongside": True}))
+        uow.commit()
 
 
 def sign_out(session: SignedIn) -> None:

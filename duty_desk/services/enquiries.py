@@ -12,22 +12,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from duty_desk.domain import enquiry as rules
-from duty_desk.domain.choices import DecisionTypes, parse_decision_types
 from duty_desk.domain.clock import LONDON, show_local
 from duty_desk.domain.enquiry import Content, EnquiryInvalid
 from duty_desk.domain.errors import DutyDeskError, NotFound, ValidationError
-from duty_desk.domain.events import NewEvent, format_instant
+from duty_desk.domain.events import NewEvent, format_instant, parse_instant
 from duty_desk.domain.records import Change, Enquiry, Saved, Status
 from duty_desk.domain.roles import Permission
 from duty_desk.domain.working_days import WorkingCalendar
-from duty_desk.resources import resource
+from duty_desk.services import rules as signoff_rules
 from duty_desk.services.authz import authorize
 from duty_desk.services.context import SignedIn
+from duty_desk.services.lists import decision_types
 from duty_desk.services.settings import load_settings
 from duty_desk.store import enquiries as store
 from duty_desk.store.unit_of_work import UnitOfWork
@@ -35,12 +35,6 @@ from duty_desk.store.unit_of_work import UnitOfWork
 
 class ChangedMeanwhile(DutyDeskError):
     """Someone saved this enquiry after the caller read it; nothing was overwritten."""
-
-
-@cache
-def decision_types() -> DecisionTypes:
-    path = resource("lists", "decision_types.toml")
-    return parse_decision_types(path.read_text(encoding="utf-8"), str(path))
 
 
 def clean(fields: Mapping[str, Any]) -> Content:
@@ -110,6 +104,10 @@ def _change(
         kind, version = event(current, content, now)
         if not unless_unchanged or rules.changes(current.content, content):
             payload = _payload(session, uow, current.content, content, version)
+            if kind in ("enquiry.decided", "enquiry.revised"):
+                handover = parse_instant(payload["due"]["handover"])
+                role = session.person.role
+                payload["signoff"] = signoff_rules.gate(uow, content, role, now, handover)
             uow.record(NewEvent("enquiry", enquiry_id, kind, payload))
             uow.commit()
         return _saved(uow, enquiry_id, now)

@@ -15,7 +15,7 @@ from duty_desk.domain.records import EnquiryRow, Page, PreviousContact, Status
 from duty_desk.domain.roles import Permission
 from duty_desk.services.authz import authorize
 from duty_desk.services.context import SignedIn
-from duty_desk.services.enquiries import decision_types
+from duty_desk.services.lists import decision_types
 from duty_desk.store import enquiries as store
 from duty_desk.store.schema import EnquiryRow as StoredRow
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from duty_desk.domain.events import Event
 from duty_desk.domain.records import Status
-from duty_desk.store import enquiries
+from duty_desk.store import enquiries, signoffs
 from duty_desk.store.event_log import from_row
 from duty_desk.store.schema import PROJECTION_TABLES, DeskRow, EventRow, PersonRow
 
@@ -58,6 +58,15 @@ def _signed_in(session: Session, event: Event) -> None:
     )
 
 
+def _then(first: Projector, second: Projector) -> Projector:
+    def project(session: Session, event: Event) -> None:
+        first(session, event)
+        session.flush()
+        second(session, event)
+
+    return project
+
+
 PROJECTORS: dict[str, Projector] = {
     "desk.created": _desk_created,
     "person.added": _person_added,
@@ -69,8 +78,10 @@ PROJECTORS: dict[str, Projector] = {
     "shift.ended": enquiries.shift_ended,
     "enquiry.created": enquiries.enquiry_changed(Status.DRAFT),
     "enquiry.saved": enquiries.enquiry_changed(Status.DRAFT),
-    "enquiry.decided": enquiries.enquiry_changed(Status.DECIDED),
-    "enquiry.revised": enquiries.enquiry_changed(Status.DECIDED),
+    # A decision updates the enquiry, then starts the sign-off of that version afresh.
+    "enquiry.decided": _then(enquiries.enquiry_changed(Status.DECIDED), signoffs.decision_made),
+    "enquiry.revised": _then(enquiries.enquiry_changed(Status.DECIDED), signoffs.decision_made),
+    **signoffs.PROJECTORS,
 }
 
 

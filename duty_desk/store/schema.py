@@ -139,6 +139,40 @@ class DraftRow(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCInstant())
 
 
+class SignoffRow(Base):
+    """The sign-off of each decided enquiry's current version (replaced by a new version)."""
+
+    __tablename__ = "signoffs"
+
+    enquiry_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[str] = mapped_column(String(36))
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    grade: Mapped[int | None] = mapped_column(Integer, nullable=True)  # domain.roles.Grade
+    requirement: Mapped[str] = mapped_column(Text)  # JSON: domain.signoff_rules.Requirement
+    requested_at: Mapped[datetime] = mapped_column(UTCInstant(), index=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCInstant(), nullable=True)
+    verbal_approver_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    verbal: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: domain.signoff.Verbal
+    resolved_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCInstant(), nullable=True)
+    comments: Mapped[str] = mapped_column(Text, default="")
+
+
+class RulesRow(Base):
+    """Each sign-off rules file installed by an administrator; the latest is in force."""
+
+    __tablename__ = "signoff_rules"
+
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(300))
+    installed_at: Mapped[datetime] = mapped_column(UTCInstant())
+    installed_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
 SEARCH_TABLE = "enquiry_search"  # FTS5 (trigram) over names, dates, address, reference, text
 
 PROJECTION_TABLES = (
@@ -147,4 +181,6 @@ PROJECTION_TABLES = (
     ShiftRow.__table__,
     EnquiryRow.__table__,
     EnquiryChildRow.__table__,
+    SignoffRow.__table__,
+    RulesRow.__table__,
 )

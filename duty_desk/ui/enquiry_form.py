@@ -35,6 +35,7 @@ from duty_desk.domain.records import Draft, Enquiry, Saved, Status
 from duty_desk.domain.roles import Permission, may
 from duty_desk.services import drafts
 from duty_desk.services import enquiries as service
+from duty_desk.services.lists import decision_types
 from duty_desk.ui.enquiry_header import (
     EnquiryHeader,
     action_button,
@@ -83,7 +84,7 @@ class EnquiryWindow(QWidget):
         self.dialog: QWidget | None = None  # the history dialog or the question on closing
         self._autosaved: dict[str, Any] | None = None
         self._closing = False
-        self._labels = service.decision_types().labels
+        self._labels = decision_types().labels
         self.fields = EnquiryFields(session.desk.clock, self._labels, self)
         self._build(marking)
         self.autosave_timer = self._timer(self.AUTOSAVE_MS, self.autosave_now)

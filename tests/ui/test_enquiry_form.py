@@ -148,6 +148,8 @@ def complete_by_keyboard(qtbot, window: EnquiryWindow) -> None:  # type: ignore[
     press(qtbot, KEY.Key_Tab)
     type_text(qtbot, "1/5/19")
     press(qtbot, KEY.Key_Return)
+    fields.focus_field("child_words")
+    type_text(qtbot, "I want to stay with my nan.")
     fields.focus_field("decision_type")
     type_text(qtbot, "Wel")
     fields.focus_field("rationale")

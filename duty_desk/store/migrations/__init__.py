@@ -12,8 +12,8 @@ from sqlalchemy import Connection, inspect, text
 
 from duty_desk.store.errors import StoreTooNew
 
-HEAD = "0002"
-KNOWN = ("0001", "0002")
+HEAD = "0003"
+KNOWN = ("0001", "0002", "0003")
 SCRIPT_LOCATION = Path(__file__).parent
 
 

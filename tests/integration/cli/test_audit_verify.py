@@ -34,7 +34,7 @@ class Template:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
-    """A closed desk with 20 events, built once for the module."""
+    """A closed desk with 21 events, built once for the module."""
     paths = DeskPaths(tmp_path_factory.mktemp("audit") / "desk")
     clock = FakeClock()
     session = create_desk(paths, "admin", "Alex Administrator", ADMIN_PASSWORD, clock).session
@@ -52,7 +52,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
     sign_out(session)
     with raw_db(paths.database, key) as db:
         rows = event_rows(db)
-    assert len(rows) == 20
+    assert len(rows) == 21
     yield Template(paths, key, device_id, rows)
     remove_desk(paths)
 

@@ -14,8 +14,9 @@ from duty_desk.services import audit
 from duty_desk.services.context import SignedIn
 from duty_desk.services.demo import DEMO_PASSWORD, build_demo, demo_nights, last_night
 from duty_desk.services.desk import remove_desk, sign_in, sign_out
-from duty_desk.services.enquiries import decision_types, history, open_enquiry
+from duty_desk.services.enquiries import history, open_enquiry
 from duty_desk.services.enquiry_lists import ListQuery, list_enquiries, previous_contacts
+from duty_desk.services.lists import decision_types
 from duty_desk.services.paths import DeskPaths
 from duty_desk.services.shifts import current_shift
 

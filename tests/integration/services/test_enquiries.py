@@ -37,6 +37,7 @@ COMPLETE = QUICK | {
     "can_wait_reason": "Mother's partner is still at the address.",
     "decision_type": "welfare_visit",
     "rationale": "Police are present; a visit tonight with them is proportionate.",
+    "child_words": "I want to stay at Nan's tonight.",
 }
 
 

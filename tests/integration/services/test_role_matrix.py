@@ -86,6 +86,7 @@ COMPLETE = QUICK | {
     "can_wait_reason": "Mother's partner is still at the address.",
     "decision_type": "welfare_visit",
     "rationale": "Police are present; a visit tonight with them is proportionate.",
+    "child_words": "I want to stay at Nan's tonight.",
 }
 ON_CALL = (Contact("Priya Senior", "07700 900123"), Contact("Morgan Manager", "07700 900456"))
 

@@ -61,6 +61,7 @@ def _a_night(paths: DeskPaths, clock) -> None:
         "can_wait_reason": "Safe now",
         "decision_type": "pass_to_day_screening",
         "rationale": "Grandmother there",
+        "child_words": "I want to stay at Nan's tonight.",
     }
     clock.advance(minutes=10)
     decided = enquiries.decide(worker, first.id, complete, first.updated_at).enquiry
