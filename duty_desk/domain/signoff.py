@@ -84,6 +84,7 @@ class Signoff:
     resolved_by: str | None  # who approved, returned, confirmed or disputed
     resolved_at: datetime | None
     comments: str
+    resolved_by_name: str = ""  # filled in by the services, for showing
 
     def deadline(self) -> datetime | None:
         """The next time limit that matters: confirmation for a verbal, else sign-off."""

@@ -8,7 +8,7 @@ refuse with a reason and again by the projection, so nothing that breaks them co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -65,7 +65,8 @@ def signoff_of(session: SignedIn, enquiry_id: str) -> Signoff | None:
     """The sign-off of the enquiry's current decision version (None for a draft)."""
     authorize(session, Permission.VIEW_ENQUIRIES)
     with session.uow(read_only=True) as uow:
-        return store.get_signoff(uow.session, enquiry_id)
+        found = store.get_signoff(uow.session, enquiry_id)
+        return None if found is None else _named(uow, found)
 
 
 def approve(session: SignedIn, enquiry_id: str, version: int, comments: str = "") -> Signoff:
@@ -138,11 +139,10 @@ def record_verbal(
                 "must be able to confirm in the app.",
                 "approver",
             )
-        if given_at < current.requested_at.replace(second=0, microsecond=0):
+        received = enquiry_store.get_enquiry(uow.session, enquiry_id)
+        if received is not None and given_at < received.received_at:
             raise ValidationError(
-                "A verbal sign-off is for the decision as recorded: it cannot have been given "
-                "before this version was decided.",
-                "given_at",
+                "A verbal sign-off cannot have been given before the call came in.", "given_at"
             )
         grade = Grade.of(approver.role)
         _refuse(verbal_refusal(current, version, approver.id, grade))
@@ -240,7 +240,13 @@ def _signoff(uow: UnitOfWork, enquiry_id: str) -> Signoff:
     found = store.get_signoff(uow.session, enquiry_id)
     if found is None:
         raise SignoffRefused("This enquiry has no decision yet, so there is nothing to sign off.")
-    return found
+    return _named(uow, found)
+
+
+def _named(uow: UnitOfWork, signoff: Signoff) -> Signoff:
+    """The sign-off with the name of whoever approved, returned, confirmed or disputed it."""
+    person = uow.people.get(signoff.resolved_by) if signoff.resolved_by else None
+    return replace(signoff, resolved_by_name=person.display_name) if person else signoff
 
 
 def _role_now(uow: UnitOfWork, session: SignedIn) -> str:

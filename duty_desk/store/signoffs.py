@@ -10,14 +10,12 @@ the decision's author, or by too junior a person, is kept in the log but changes
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from duty_desk.domain.events import Event, format_instant, parse_instant
+from duty_desk.domain.events import Event, parse_instant
 from duty_desk.domain.roles import Grade
 from duty_desk.domain.signoff import (
     Signoff,
@@ -206,23 +204,3 @@ def authored_open(session: Session, person_id: str) -> list[tuple[SignoffRow, En
 def installed_rules(session: Session) -> list[RulesRow]:
     """Every rules file installed, newest first."""
     return list(session.execute(select(RulesRow).order_by(RulesRow.position.desc())).scalars())
-
-
-def verbal_payload(
-    approver_id: str,
-    approver_name: str,
-    grade: Grade,
-    how: str,
-    given_at: datetime,
-    confirm_by: datetime,
-    note: str,
-) -> Mapping[str, Any]:
-    return {
-        "approver_id": approver_id,
-        "approver_name": approver_name,
-        "grade": grade.id,
-        "how": how,
-        "given_at": format_instant(given_at),
-        "confirm_by": format_instant(confirm_by),
-        "note": note,
-    }
