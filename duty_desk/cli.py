@@ -225,6 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     _audit_commands(_group(commands, "audit", "check the audit log"))
     _shift_commands(_group(commands, "shift", "start, show or end tonight's duty shift"))
     _enquiry_commands(_group(commands, "enquiries", "list, read and trace enquiries"))
+    _rules_commands(_group(commands, "rules", "check, install or show the sign-off rules"))
+    _signoff_commands(_group(commands, "signoff", "the sign-off queue; approve, return, verbal"))
     return parser
 
 
@@ -340,6 +342,54 @@ def _enquiry_commands(enquiries: Commands) -> None:
         "every change to one enquiry",
     )
     p.add_argument("reference")
+    _acting(p)
+
+
+def _rules_commands(rules: Commands) -> None:
+    from duty_desk import cli_signoff
+
+    p = _command(rules, "check", cli_signoff.rules_check, "check a rules file, install nothing")
+    p.add_argument("file")
+    p = _command(
+        rules,
+        "install",
+        _with_session(cli_signoff.rules_install),
+        "install a rules file (administrators; refused whole if anything is wrong)",
+    )
+    p.add_argument("file")
+    _acting(p)
+    show = _with_session(cli_signoff.rules_show)
+    _acting(_command(rules, "show", show, "the rules in force and where they came from"))
+
+
+def _signoff_commands(signoff: Commands) -> None:
+    from duty_desk import cli_signoff
+
+    queue = _with_session(cli_signoff.signoff_queue)
+    _acting(_command(signoff, "queue", queue, "what waits for your sign-off, oldest first"))
+    p = _command(signoff, "approve", _with_session(cli_signoff.signoff_approve),
+                 "sign off the current version of a decision")  # fmt: skip
+    p.add_argument("reference")
+    p.add_argument("--comments", help="your reasons (required where a rule says so)")
+    _acting(p)
+    p = _command(signoff, "return", _with_session(cli_signoff.signoff_return),
+                 "send a decision back to the worker with comments")  # fmt: skip
+    p.add_argument("reference")
+    p.add_argument("--comments", required=True)
+    _acting(p)
+    p = _command(signoff, "verbal", _with_session(cli_signoff.signoff_verbal),
+                 "record a sign-off given by phone or in person")  # fmt: skip
+    p.add_argument("reference")
+    p.add_argument("--approver", required=True, metavar="USERNAME")
+    p.add_argument("--how", required=True, choices=["phone", "in_person"])
+    p.add_argument("--at", metavar="'YYYY-MM-DD HH:MM'", help="London time (default: now)")
+    p.add_argument("--note", default="")
+    _acting(p)
+    p = _command(signoff, "confirm", _with_session(cli_signoff.signoff_confirm),
+                 "confirm (or --dispute) the verbal sign-off you gave")  # fmt: skip
+    p.add_argument("reference")
+    p.add_argument("--dispute", action="store_true")
+    p.add_argument("--comments", help="required when disputing")
     _acting(p)
 
 

@@ -23,16 +23,23 @@ from typing import Any
 from duty_desk.domain.clock import LONDON, Clock, utc_now
 from duty_desk.domain.enquiry_fields import FIELDS, OUTCOME, QUICK, Kind
 from duty_desk.domain.errors import ValidationError
-from duty_desk.domain.records import Contact, Saved
+from duty_desk.domain.records import Contact, Enquiry, Saved
 from duty_desk.domain.roles import Role
 from duty_desk.resources import resource
-from duty_desk.services import day_service
+from duty_desk.services import day_service, signoff
 from duty_desk.services.context import SignedIn
-from duty_desk.services.desk import create_desk, sign_in, sign_out
+from duty_desk.services.desk import (
+    create_desk,
+    sign_in,
+    sign_in_alongside,
+    sign_out,
+    sign_out_alongside,
+)
 from duty_desk.services.enquiries import create_enquiry, decide, save_enquiry
 from duty_desk.services.paths import DeskPaths
 from duty_desk.services.people import add_person
 from duty_desk.services.shifts import end_shift, start_shift
+from duty_desk.services.signoff import record_verbal
 
 DEMO_PASSWORD = "duty-demo-2026"  # noqa: S105 - printed for the demo desk only
 NIGHT_WORKER = "sam"  # who records the demo nights
@@ -215,6 +222,11 @@ def steps(enquiries: list[dict[str, Any]], night: date, last: date) -> list[Step
                 for k, v in changed.items()
             }
             found.append(Step(at(night, revision["at"]), number, "save", later))
+        for wanted in enquiry.get("signoff", []):
+            spec = dict(wanted)
+            if "given" in spec:
+                spec["given"] = at(night, spec["given"])
+            found.append(Step(at(night, spec["at"]), number, spec["action"], spec))
     return sorted(found, key=lambda step: step.at)
 
 
@@ -248,12 +260,38 @@ def record_night(paths: DeskPaths, night: Mapping[str, Any], last: date, clock: 
     return len(ids)
 
 
+_SIGNOFF = ("verbal", "approve", "return", "confirm", "dispute")
+
+
+def _sign_off(session: SignedIn, enquiry: Enquiry, step: Step) -> None:
+    """The worker records a verbal sign-off; anyone else signs in alongside to act."""
+    spec, version = step.fields, enquiry.version
+    if step.action == "verbal":
+        given = spec["given"]
+        record_verbal(session, enquiry.id, version, spec["by"], spec["how"], given, spec["note"])
+        return
+    other = sign_in_alongside(session, spec["by"], DEMO_PASSWORD)
+    try:
+        act = {
+            "approve": signoff.approve,
+            "return": signoff.return_decision,
+            "confirm": signoff.confirm_verbal,
+            "dispute": signoff.dispute_verbal,
+        }[step.action]
+        act(other, enquiry.id, version, spec.get("comments", ""))
+    finally:
+        sign_out_alongside(other)
+
+
 def _record_steps(session: SignedIn, night: list[Step], clock: DemoClock) -> dict[int, Saved]:
     saved: dict[int, Saved] = {}
     for step in night:
         clock.now = step.at
         if step.action == "create":
             result = create_enquiry(session, step.fields)
+        elif step.action in _SIGNOFF:
+            _sign_off(session, saved[step.enquiry].enquiry, step)
+            continue
         else:
             current = saved[step.enquiry].enquiry
             act = _ACTIONS[step.action]

@@ -22,7 +22,8 @@ from duty_desk.domain.enquiry import Content, EnquiryInvalid
 from duty_desk.domain.errors import DutyDeskError, NotFound, ValidationError
 from duty_desk.domain.events import NewEvent, format_instant, parse_instant
 from duty_desk.domain.records import Change, Enquiry, Saved, Status
-from duty_desk.domain.roles import Permission
+from duty_desk.domain.roles import Grade, Permission
+from duty_desk.domain.signoff import HOW
 from duty_desk.domain.working_days import WorkingCalendar
 from duty_desk.services import rules as signoff_rules
 from duty_desk.services.authz import authorize
@@ -131,6 +132,11 @@ _WHAT = {
     "enquiry.decided": "Decided",
     "enquiry.revised": "New version",
     "enquiry.viewed": "Opened",
+    "signoff.approved": "Signed off",
+    "signoff.returned": "Returned to the worker",
+    "signoff.verbal_recorded": "Verbal sign-off recorded",
+    "signoff.verbal_confirmed": "Verbal sign-off confirmed",
+    "signoff.verbal_disputed": "Verbal sign-off disputed",
 }
 
 
@@ -150,14 +156,45 @@ def history(session: SignedIn, enquiry_id: str) -> list[Change]:
         version = event.payload.get("version", 0)
         changed = event.payload.get("changes")
         if changed is None:
-            lines.append(Change(event.occurred_at, who, version, what, "", None, None))
+            said = what + _signoff_words(event.type, event.payload)
+            lines.append(Change(event.occurred_at, who, version, said, "", None, None))
             continue
         for name, after in changed.items():
             lines.append(
                 Change(event.occurred_at, who, version, what, name, content.get(name), after)
             )
         content = rules.with_changes(content, changed)
+        if "signoff" in event.payload:
+            said = _required_words(event.payload["signoff"])
+            lines.append(Change(event.occurred_at, who, version, said, "", None, None))
     return lines
+
+
+def _signoff_words(kind: str, payload: Mapping[str, Any]) -> str:
+    """What a sign-off event said, for the history: the rules behind it and the comments."""
+    if not kind.startswith("signoff."):
+        return ""
+    said = f" (rules {', '.join(payload['rule_ids'])}; version {payload['rules_version']})"
+    if kind == "signoff.verbal_recorded":
+        how = HOW.get(payload["how"], payload["how"]).lower()
+        grade = Grade[payload["grade"].upper()].label.lower()
+        given = show_local(parse_instant(payload["given_at"]))
+        said += f": given {how} by {payload['approver_name']} ({grade}) at {given}"
+    if payload.get("comments"):
+        said += f": {payload['comments']}"
+    return said
+
+
+def _required_words(required: Mapping[str, Any]) -> str:
+    version = required["rules_version"]
+    if not required.get("grade"):
+        return f"Final: no sign-off needed (rules version {version})"
+    grade = Grade[required["grade"].upper()].label.lower()
+    due = show_local(parse_instant(required["due"]))
+    return (
+        f"Awaiting sign-off by a {grade} by {due} (rules {', '.join(required['rule_ids'])}; "
+        f"version {version})"
+    )
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -176,8 +176,8 @@ def test_truncation_is_caught_by_the_chain_head(template: Template, desk: DeskPa
 def test_intact_log_verifies_ok(template: Template, desk: DeskPaths) -> None:
     code, out = verify(desk)
     assert code == 0, out
-    # the CLI's own sign-in is the 21st event
-    assert out.strip() == "OK: 21 events from 1 device(s); every chain is intact."
+    # the CLI's own sign-in is the 22nd event
+    assert out.strip() == "OK: 22 events from 1 device(s); every chain is intact."
 
 
 def test_removed_guards_fail_verification(template: Template, desk: DeskPaths) -> None:
