@@ -2,7 +2,9 @@
 
 Ctrl+S saves (the first save creates the record, later saves pass the ``updated_at`` last
 seen, so nobody's work is overwritten); Ctrl+Shift+D decides. Problems show under their
-fields, in the tab titles and in a summary list that takes you to each one.
+fields, in the tab titles and in a summary list that takes you to each one. Under the
+header, the sign-off panel says whether the decision is final or who must sign it off,
+by when, and offers the sign-off actions the person signed in may take.
 
 Nothing typed is lost: two seconds after the last edit, and whenever the window is hidden
 (the idle lock hides it), the form's content is kept as a draft in the encrypted store;
@@ -33,6 +35,7 @@ from duty_desk.domain.enquiry import EnquiryInvalid, Problem
 from duty_desk.domain.errors import DutyDeskError, ValidationError
 from duty_desk.domain.records import Draft, Enquiry, Saved, Status
 from duty_desk.domain.roles import Permission, may
+from duty_desk.domain.signoff import Signoff
 from duty_desk.services import drafts
 from duty_desk.services import enquiries as service
 from duty_desk.services.lists import decision_types
@@ -40,6 +43,7 @@ from duty_desk.ui.enquiry_header import (
     EnquiryHeader,
     action_button,
     banner,
+    outcome_words,
     restored_words,
     save_question,
 )
@@ -47,6 +51,7 @@ from duty_desk.ui.enquiry_previous import PreviousContactsPanel
 from duty_desk.ui.enquiry_problems import ProblemsPanel, in_form_order
 from duty_desk.ui.enquiry_sections import EnquiryFields
 from duty_desk.ui.history_dialog import HistoryDialog
+from duty_desk.ui.signoff_panel import SignoffPanel, fetch
 from duty_desk.ui.widgets import ErrorLine, framed
 
 if TYPE_CHECKING:
@@ -60,7 +65,7 @@ class EnquiryWindow(QWidget):
     if it is missing, the window opens it itself.
     """
 
-    saved = Signal(str)  # the enquiry's id, after every successful create, save or decide
+    saved = Signal(str)  # the enquiry's id, after every create, save, decide or sign-off
     open_requested = Signal(str)  # an earlier contact about the same child was chosen
 
     AUTOSAVE_MS = 2000
@@ -110,6 +115,9 @@ class EnquiryWindow(QWidget):
         layout.setSpacing(8)
         self.header = EnquiryHeader()
         layout.addWidget(self.header)
+        self.signoff_panel = SignoffPanel(self.session)
+        self.signoff_panel.changed.connect(self.saved)
+        layout.addWidget(self.signoff_panel)
         self.restored = banner()
         self.error = ErrorLine()
         self.problems = ProblemsPanel(self.fields.section_of)
@@ -162,7 +170,7 @@ class EnquiryWindow(QWidget):
         return action
 
     def _tab_order(self) -> None:
-        chain = self.fields.focus_chain()
+        chain = [*self.signoff_panel.focus_chain(), *self.fields.focus_chain()]
         at = chain.index(self.fields.tabs)
         chain[at:at] = [self.previous.table]
         chain += [
@@ -189,6 +197,7 @@ class EnquiryWindow(QWidget):
             self.fields.set_content(self.enquiry.content if self.enquiry else {})
             self.fields.editors["channel"].setFocus(Qt.FocusReason.OtherFocusReason)
         self._refresh_header()
+        self._load_signoff()
         if not self.may_record:
             self.fields.set_read_only()
             self.status.setText(self.tr("You can read this enquiry; your role cannot change it."))
@@ -292,10 +301,27 @@ class EnquiryWindow(QWidget):
         self._discard_draft()
         self.restored.hide()
         self.error.show_message("")
-        self.status.setText(words)
         self._show_problems(self.tr("Saved."), [*self.fields.input_problems(), *result.problems])
         self._refresh_header()
+        found = self._load_signoff()
+        if found is not None and result.enquiry.status is Status.DECIDED:
+            words = f"{words} {outcome_words(found)}".strip()
+        self.status.setText(words)
         self.saved.emit(result.enquiry.id)
+
+    def _load_signoff(self) -> Signoff | None:
+        """Show where the decision stands (read here: it is one small read)."""
+        enquiry = self.enquiry
+        if enquiry is None or enquiry.status is not Status.DECIDED:
+            self.signoff_panel.clear()
+            return None
+        try:
+            view = fetch(self.session, enquiry.id)
+        except DutyDeskError as error:
+            self.error.show_message(str(error))
+            return None
+        self.signoff_panel.show_view(enquiry.id, enquiry.reference, view)
+        return view[0]
 
     def _show_problems(self, heading_text: str, problems: list[Problem]) -> list[Problem]:
         ordered = in_form_order(problems)
@@ -380,6 +406,7 @@ class EnquiryWindow(QWidget):
     def _stop(self) -> None:
         self.autosave_timer.stop()
         self.lookup_timer.stop()
+        self.signoff_panel.stop()
 
     def _ask_before_closing(self) -> None:
         name = self.enquiry.reference if self.enquiry else self.tr("this new enquiry")

@@ -1,10 +1,11 @@
 """The parts of the enquiry window around the fields: the header (reference, status,
-version, due times), the restored-typing banner, buttons bound to actions, and the
-question asked when closing with unsaved changes."""
+version, due times), the sign-off in words (who is needed, by when, how long is left),
+the restored-typing banner, buttons bound to actions, and the question asked when
+closing with unsaved changes."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWi
 
 from duty_desk.domain.clock import LONDON, show_local
 from duty_desk.domain.records import Draft, Enquiry
+from duty_desk.domain.signoff import HOW, Signoff, SignoffState
 from duty_desk.ui.widgets import heading
 
 BANNER_STYLE = (
@@ -44,6 +46,99 @@ def restored_words(draft: Draft, stored: Enquiry | None, today: date) -> str:
             "saving, because saving puts this typing in place of those changes."
         ).replace("%1", stored.reference).replace("%2", show_local(stored.updated_at))
     return text
+
+
+# --- the sign-off, in words ----------------------------------------------------------
+
+
+def span(length: timedelta, *, up: bool = False) -> str:
+    """'47 min', '2 h 05 min', '3 days 4 h': whole minutes, rounded down (``up``: up)."""
+    seconds = length.total_seconds()
+    minutes = int(-(-seconds // 60) if up else seconds // 60)
+    if minutes < 60:
+        return _tr("%1 min").replace("%1", str(minutes))
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return _tr("%1 h %2 min").replace("%1", str(hours)).replace("%2", f"{rest:02d}")
+    return _tr("%1 days %2 h").replace("%1", str(hours // 24)).replace("%2", str(hours % 24))
+
+
+def needed_words(signoff: Signoff) -> str:
+    grade = signoff.requirement.grade
+    if grade is None:
+        return _tr("No rule asks for sign-off: the decision is final.")
+    who = _tr("a %1 or higher").replace("%1", grade.label.lower())
+    if signoff.state.final:
+        return _tr("Needed %1, not the person who made the decision.").replace("%1", who)
+    return _tr("Needs %1, not the person who made the decision.").replace("%1", who)
+
+
+def deadline_words(signoff: Signoff, now: datetime) -> str:
+    """The time limit that matters now and how long is left, or how late it is."""
+    deadline = signoff.deadline()
+    if deadline is None:
+        return ""
+    verbal = signoff.state is SignoffState.VERBAL
+    if now > deadline:
+        text = (
+            _tr("OVERDUE by %1: the approver was to confirm in the app by %2")
+            if verbal
+            else _tr("OVERDUE by %1: sign-off was due by %2")
+        )
+        return text.replace("%1", span(now - deadline, up=True)).replace(
+            "%2", day_and_time(deadline)
+        )
+    text = _tr("Confirm in the app by %2 — %1 left") if verbal else _tr("Due by %2 — %1 left")
+    return text.replace("%1", span(deadline - now)).replace("%2", day_and_time(deadline))
+
+
+def verbal_words(signoff: Signoff) -> str:
+    verbal = signoff.verbal
+    if verbal is None:
+        return ""
+    text = (
+        _tr("Verbal sign-off from %1 (%2), %3, given %4; to be confirmed by %5.")
+        .replace("%1", verbal.approver_name)
+        .replace("%2", verbal.grade.label)
+        .replace("%3", HOW.get(verbal.how, verbal.how).lower())
+        .replace("%4", day_and_time(verbal.given_at))
+        .replace("%5", day_and_time(verbal.confirm_by))
+    )
+    if verbal.note:
+        text += " " + _tr("Note: %1").replace("%1", verbal.note)
+    return text
+
+
+def comments_words(signoff: Signoff, resolver: str) -> str:
+    if signoff.resolved_at is None:
+        return ""
+    who = resolver or (signoff.verbal.approver_name if signoff.verbal else _tr("the approver"))
+    text = (
+        _tr("%1 by %2 at %3.")
+        .replace("%1", signoff.state.label)
+        .replace("%2", who)
+        .replace("%3", day_and_time(signoff.resolved_at))
+    )
+    if signoff.comments:
+        text += " " + _tr("Comments: “%1”").replace("%1", signoff.comments)
+    if signoff.state is SignoffState.RETURNED:
+        text += " " + _tr(
+            "Change the decision and save a new version: it then needs sign-off again."
+        )
+    return text
+
+
+def outcome_words(signoff: Signoff) -> str:
+    """For the window's status line after deciding: final, or waiting for whom, by when."""
+    if signoff.state.final:
+        return _tr("Final: no sign-off is needed.") if not signoff.requirement.needed else ""
+    grade = signoff.requirement.grade
+    deadline = signoff.deadline()
+    who = grade.label.lower() if grade else _tr("an approver")
+    text = _tr("Not final yet: awaiting sign-off by a %1 or higher").replace("%1", who)
+    if deadline is not None:
+        text += _tr(", due by %1").replace("%1", day_and_time(deadline))
+    return text + "."
 
 
 class EnquiryHeader(QWidget):
