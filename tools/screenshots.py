@@ -5,7 +5,9 @@
 Builds a throwaway demo desk (needs a Secret Service: run inside dbus-run-session with
 gnome-keyring unlocked, as ./duty does), signs in as the demo administrator, and saves
 PNGs of the sign-in window, the main window, the Admin page and the lock screen; then, as
-the demo duty worker, the night list and the enquiry form (empty, refused, decided).
+the demo duty worker, the night list and the enquiry form (empty, refused, decided); then,
+as the demo senior practitioner, the sign-off queue and decisions awaiting sign-off and a
+verbal confirmation.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ def main(out: Path, appearance: str) -> None:
     snap(out, f"locked-{appearance}")
     window.close()
     enquiry_windows(out, paths, appearance)
+    signoff_windows(out, paths, appearance)
     remove_desk(paths)
 
 
@@ -116,6 +119,29 @@ def enquiry_windows(out: Path, paths: DeskPaths, appearance: str) -> None:
     done.showMaximized()
     snap(out, f"enquiry-decided-{appearance}")
     done.close()
+    window.close()
+
+
+def signoff_windows(out: Path, paths: DeskPaths, appearance: str) -> None:
+    """Priya's sign-off queue, and the demo's decisions awaiting sign-off and verbal."""
+    from duty_desk.services.enquiries import open_enquiry
+    from duty_desk.services.enquiry_lists import ListQuery, list_enquiries
+    from duty_desk.ui.enquiry_form import EnquiryWindow
+    from duty_desk.ui.main_window import MainWindow
+
+    session = sign_in(paths, "priya", DEMO_PASSWORD)
+    window = MainWindow(session, Settings(appearance=appearance))
+    window.move(0, 0)
+    window.showMaximized()
+    window.show_place("sign-off")
+    snap(out, f"signoff-queue-{appearance}")
+    for name, shot in (("Ngọc Ánh", "signoff-awaiting"), ("Aaliyah", "signoff-verbal")):
+        row = list_enquiries(session, ListQuery(text=name)).rows[0]
+        form = EnquiryWindow(session, open_enquiry(session, row.id))
+        form.move(0, 0)
+        form.showMaximized()
+        snap(out, f"{shot}-{appearance}")
+        form.close()
     window.close()
 
 

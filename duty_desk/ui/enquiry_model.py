@@ -13,13 +13,21 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 
 from duty_desk.domain.clock import LONDON
 from duty_desk.domain.enquiry import age_in_years
 from duty_desk.domain.errors import DutyDeskError
 from duty_desk.domain.records import EnquiryRow, Status
+from duty_desk.domain.signoff import SignoffState
 from duty_desk.services.enquiry_lists import ListQuery, list_enquiries
 
 if TYPE_CHECKING:
@@ -55,7 +63,13 @@ COLUMNS = (
     Column("concerns", "Concerns", "What the enquiry is about", "concerns", "Physical abuse, Ot"),
     Column("status", "Status", "Draft until a decision is recorded", "status", "Decided"),
     Column("decision", "Decision", "The decision made, if any", "decision", "Welfare or home v"),
-    Column("signoff", "Sign-off", "Whether the decision has been signed off", "signoff"),
+    Column(
+        "signoff",
+        "Sign-off",
+        "Whether the decision needs sign-off and where it stands (in full in the tooltip)",
+        "signoff",
+        "Verbal, unconfirmed",
+    ),
     Column("risk", "Risk", "The risk rating given", "risk"),
     Column(
         "decision_due",
@@ -89,6 +103,29 @@ def short_time(moment: datetime, weekday: bool = False) -> str:
     """London time, 'dd/MM HH:mm' (with 'Mon ' in front when ``weekday``)."""
     local = moment.astimezone(LONDON)
     return local.strftime("%a %d/%m %H:%M" if weekday else "%d/%m %H:%M")
+
+
+# The list's narrow column says it short; the tooltip and a screen reader get the full label.
+_SIGNOFF_SHORT = {
+    SignoffState.NOT_NEEDED: "Not needed",
+    SignoffState.AWAITING: "Awaiting sign-off",
+    SignoffState.VERBAL: "Verbal, unconfirmed",
+    SignoffState.APPROVED: "Signed off",
+    SignoffState.CONFIRMED: "Verbal confirmed",
+    SignoffState.RETURNED: "Returned",
+    SignoffState.DISPUTED: "Verbal disputed",
+}
+
+
+def signoff_label(value: str, short: bool = False) -> str:
+    """The stored sign-off state in words ("" for a draft, or a state this build does
+    not know); ``short`` for the list's column."""
+    try:
+        state = SignoffState(value)
+    except ValueError:
+        return ""
+    text = _SIGNOFF_SHORT[state] if short else state.label
+    return QCoreApplication.translate("SignoffState", text)
 
 
 class EnquiryListModel(QAbstractTableModel):
@@ -260,7 +297,10 @@ class EnquiryListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tip(row, key)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            text = self._child(row, full=True) if key == "child" else self._text(row, key)
+            if key in ("child", "signoff"):
+                text = self._tip(row, key) or ""
+            else:
+                text = self._text(row, key)
             return text or self.tr("none")
         if key == "decision_due" and self._overdue(row):
             return self._warning(role)
@@ -284,7 +324,7 @@ class EnquiryListModel(QAbstractTableModel):
         if key == "handover_due":
             return short_time(row.handover_due, weekday=True)
         if key == "signoff":
-            return row.signoff.replace("_", " ").capitalize()
+            return signoff_label(row.signoff, short=True)
         return str(getattr(row, key))
 
     def _child(self, row: EnquiryRow, full: bool = False) -> str:
@@ -309,6 +349,8 @@ class EnquiryListModel(QAbstractTableModel):
             return getattr(row, key) or None
         if key == "child":
             return self._child(row, full=True)
+        if key == "signoff":
+            return signoff_label(row.signoff) or None
         if key == "decision_due":
             if row.status is Status.DECIDED:
                 return self.tr("Decided")

@@ -154,8 +154,22 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(body)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(side)
-        row.addWidget(self.pages, 1)
+        row.addLayout(self._work_column(), 1)
         return body
+
+    def _work_column(self) -> QVBoxLayout:
+        """The place shown, under the overdue alert (when there is one)."""
+        work = QVBoxLayout()
+        if hasattr(self, "signoff_page"):
+            from duty_desk.ui.signoff_alerts import SignoffAlerts
+
+            button = self.place_buttons["sign-off"]
+            self.signoff_alerts = SignoffAlerts(self.signoff_page, button, self)
+            self.signoff_alerts.open_queue.connect(lambda: self.show_place("sign-off"))
+            work.addWidget(self.signoff_alerts.banner)
+            self.signoff_alerts.check()
+        work.addWidget(self.pages, 1)
+        return work
 
     def _visible_places(self) -> list[Place]:
         role = self.session.person.role
@@ -173,12 +187,19 @@ class MainWindow(QMainWindow):
             self.enquiries_page = EnquiriesPage(self.session, self._marking)
             self.enquiries_page.changed.connect(self._show_next_due)
             return self.enquiries_page
+        if place.key == "sign-off" and may(self.session.person.role, Permission.RECORD_ENQUIRIES):
+            return self._signoff_page()  # approvers record too
         page = QWidget()
         page.setObjectName(f"place-{place.key}")
         layout = QVBoxLayout(page)
         layout.addWidget(heading(self.tr(place.title), 1.3))
         if place.key == "enquiries":
             note = self.tr("Administrators run the desk; they cannot read children's records.")
+        elif place.key == "sign-off":
+            note = self.tr(
+                "Senior practitioners and managers sign off decisions here, and duty social "
+                "workers follow their own until they are signed off; your role does neither."
+            )
         else:
             note = self.tr("Nothing here yet on this desk.")
         text = QLabel(self.tr(place.purpose) + "\n\n" + note)
@@ -186,6 +207,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(text)
         layout.addStretch(1)
         return page
+
+    def _signoff_page(self) -> QWidget:
+        from duty_desk.ui.signoff_queue import SignoffPage
+
+        self.signoff_page = SignoffPage(self.session)
+        if hasattr(self, "enquiries_page"):  # opened as from the night list, one window each
+            self.signoff_page.open_requested.connect(self.enquiries_page.open_enquiry_id)
+            self.enquiries_page.changed.connect(self.signoff_page.refresh)  # saved, decided
+        return self.signoff_page
 
     def _status_bar(self) -> None:
         person = self.session.person
@@ -381,6 +411,8 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self.idle)
         self.idle.tick.stop()
+        if hasattr(self, "signoff_page"):
+            self.signoff_page.stop()  # no more reads for a session that has ended
         for window in self._hidden_windows:
             window.close()
         session, self.session = self.session, None  # type: ignore[assignment]
