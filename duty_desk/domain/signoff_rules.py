@@ -269,7 +269,7 @@ class _Lines:
 
     _RULE = re.compile(r"^\s*\[\[\s*rule\s*\]\]\s*(#.*)?$")
     _TABLE = re.compile(r"^\s*\[\s*rule\s*\.\s*(\w+)\s*\]\s*(#.*)?$")
-    _OTHER = re.compile(r"^\s*\[")
+    _OTHER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)")
     _KEY = re.compile(r"^\s*\"?([A-Za-z0-9_.-]+)\"?\s*=")
 
     def __init__(self, text: str) -> None:
@@ -283,8 +283,9 @@ class _Lines:
             elif found := self._TABLE.match(line):
                 table = found.group(1)
                 self.keys.setdefault((rule, table, ""), number)
-            elif self._OTHER.match(line):
+            elif found := self._OTHER.match(line):
                 table = "?"
+                self.keys.setdefault((-1, "", found.group(1).split(".")[0]), number)
             elif found := self._KEY.match(line):
                 self.keys.setdefault((rule, table, found.group(1)), number)
 
@@ -327,6 +328,7 @@ class _Reader:
             raw = []
         rules: list[Rule] = []
         first_seen: dict[str, int] = {}
+        first_when: dict[Conditions, Rule] = {}
         for index, entry in enumerate(raw):
             rule = self.rule(index, entry)
             if rule is None:
@@ -336,9 +338,15 @@ class _Reader:
                     rule.line, f"rule id {rule.id!r} is already used at line {first_seen[rule.id]}"
                 )
             first_seen.setdefault(rule.id, rule.line)
-            self.contradictions(rule, rules)
+            self.contradiction(rule, first_when.setdefault(rule.when, rule))
             rules.append(rule)
-        return RuleSet(str(version), str(data.get("description", "")), tuple(rules))
+        description = data.get("description", "")
+        if not isinstance(description, str):
+            self.problem(
+                self.lines.of(-1, "", "description"), "'description' must be text in quotes"
+            )
+            description = ""
+        return RuleSet(str(version), description, tuple(rules))
 
     def rule(self, index: int, entry: Any) -> Rule | None:
         line = self.lines.rule(index)
@@ -371,7 +379,7 @@ class _Reader:
         then = entry.get("then")
         if not isinstance(then, dict):
             self.problem(line, f"{name} needs a [rule.then] saying what it requires or blocks")
-            then = {}
+            return Rule(ident, description.strip(), line, when)
         return self.consequences(index, name, ident, description.strip(), line, when, then)
 
     def conditions(self, index: int, name: str, when: Any) -> Conditions:
@@ -496,7 +504,7 @@ class _Reader:
                 f"{name} neither requires a grade nor blocks: add "
                 'requires = "senior_practitioner" (or higher) or block = "..."',
             )
-        if verbal and confirm is None:
+        if verbal and "confirm_within_hours" not in then:
             self.problem(
                 at("verbal"),
                 f"{name} allows a verbal sign-off but not when it must be "
@@ -552,16 +560,15 @@ class _Reader:
             return False
         return value
 
-    def contradictions(self, rule: Rule, earlier: list[Rule]) -> None:
-        for other in earlier:
-            if other.when == rule.when and _then(other) != _then(rule):
-                self.problem(
-                    rule.line,
-                    f"rule {rule.id!r} applies to exactly the same decisions "
-                    f"as rule {other.id!r} (line {other.line}) but says something "
-                    "different: merge them into one rule",
-                )
-                return
+    def contradiction(self, rule: Rule, first: Rule) -> None:
+        """Rules with exactly the same conditions must say the same thing."""
+        if first is not rule and _then(first) != _then(rule):
+            self.problem(
+                rule.line,
+                f"rule {rule.id!r} applies to exactly the same decisions as rule "
+                f"{first.id!r} (line {first.line}) but says something different: "
+                "merge them into one rule",
+            )
 
 
 def _then(rule: Rule) -> tuple[Any, ...]:

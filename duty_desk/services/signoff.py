@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from duty_desk.domain.clock import show_local
 from duty_desk.domain.errors import DutyDeskError, Forbidden, NotFound, ValidationError
 from duty_desk.domain.events import NewEvent, format_instant
 from duty_desk.domain.people import Person
@@ -139,11 +140,7 @@ def record_verbal(
                 "must be able to confirm in the app.",
                 "approver",
             )
-        received = enquiry_store.get_enquiry(uow.session, enquiry_id)
-        if received is not None and given_at < received.received_at:
-            raise ValidationError(
-                "A verbal sign-off cannot have been given before the call came in.", "given_at"
-            )
+        _check_given(uow, enquiry_id, current, given_at)
         grade = Grade.of(approver.role)
         _refuse(verbal_refusal(current, version, approver.id, grade))
         assert grade is not None  # verbal_refusal refuses a person without a grade
@@ -241,6 +238,24 @@ def _signoff(uow: UnitOfWork, enquiry_id: str) -> Signoff:
     if found is None:
         raise SignoffRefused("This enquiry has no decision yet, so there is nothing to sign off.")
     return _named(uow, found)
+
+
+def _check_given(uow: UnitOfWork, enquiry_id: str, current: Signoff, given_at: datetime) -> None:
+    """A first decision is often agreed by phone before it is written up, so its verbal
+    sign-off may come from any time after the call; one for a revised decision must come
+    after the revision, or a sign-off of the old version would stand for the new."""
+    enquiry = enquiry_store.get_enquiry(uow.session, enquiry_id)
+    if enquiry is not None and given_at < enquiry.received_at:
+        raise ValidationError(
+            "A verbal sign-off cannot have been given before the call came in.", "given_at"
+        )
+    if current.version > 1 and given_at < current.requested_at.replace(second=0, microsecond=0):
+        raise ValidationError(
+            f"This is version {current.version} of the decision, made at "
+            f"{show_local(current.requested_at)}: a sign-off given before then was for an "
+            "earlier version. Ask the approver again about this version.",
+            "given_at",
+        )
 
 
 def _named(uow: UnitOfWork, signoff: Signoff) -> Signoff:

@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 
 from duty_desk.domain.enquiry import EnquiryInvalid
+from duty_desk.domain.errors import ValidationError
+from duty_desk.domain.events import format_instant
 from duty_desk.domain.signoff import SignoffState
 from duty_desk.services import signoff
 from duty_desk.services.enquiries import create_enquiry, decide, save_enquiry
@@ -108,3 +110,20 @@ def test_self_approval_is_refused(on_shift, approvers, admin) -> None:  # type: 
     with pytest.raises(SignoffRefused, match="own decision"):
         signoff.approve(priya, enquiry.id, 1, "fine")
     assert signoff.queue(priya) == []
+
+
+def test_a_verbal_sign_off_for_a_revision_must_postdate_it(on_shift, approvers, clock) -> None:  # type: ignore[no-untyped-def]
+    """The first decision may have been agreed by phone before it was written up; a revised
+    one must be agreed again, or a sign-off of the old version would stand for the new."""
+    early = clock.now
+    clock.advance(minutes=20)
+    received = {"received_at": format_instant(early), "decision_type": "police_protection"}
+    enquiry = decided(on_shift, **received)
+    assert signoff.record_verbal(on_shift, enquiry.id, 1, "morgan", "phone", early).verbal
+    clock.advance(minutes=5)
+    changed = BASE | received | {"rationale": "Changed."}
+    save_enquiry(on_shift, enquiry.id, changed, enquiry.updated_at)
+    with pytest.raises(ValidationError, match="earlier version"):
+        signoff.record_verbal(on_shift, enquiry.id, 2, "morgan", "phone", early)
+    again = signoff.record_verbal(on_shift, enquiry.id, 2, "morgan", "phone", clock.now)
+    assert again.state is SignoffState.VERBAL and again.version == 2
