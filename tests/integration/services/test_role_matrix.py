@@ -23,8 +23,19 @@ import duty_desk.services
 from duty_desk.domain.errors import Forbidden
 from duty_desk.domain.people import Person
 from duty_desk.domain.records import Change, Contact, Draft, Enquiry, Page, Saved, Shift, Status
-from duty_desk.domain.roles import PERMISSIONS, Permission, Role
-from duty_desk.services import audit, desk, drafts, enquiries, enquiry_lists, people, shifts
+from duty_desk.domain.roles import PERMISSIONS, Grade, Permission, Role
+from duty_desk.domain.signoff import Signoff, SignoffState
+from duty_desk.services import (
+    audit,
+    desk,
+    drafts,
+    enquiries,
+    enquiry_lists,
+    people,
+    rules,
+    shifts,
+    signoff,
+)
 from duty_desk.services.context import SignedIn
 from duty_desk.services.enquiry_lists import ListQuery
 from duty_desk.services.paths import DeskPaths
@@ -43,8 +54,9 @@ class Command:
     gate: Permission | None
     call: Callable[[SignedIn], Any]
     check: Callable[[SignedIn, Any], None]
-    # Run before the person signs in, to put the desk in the state the command needs.
-    setup: Callable[[DeskPaths], None] | None = None
+    # Run before the person (of the role given) signs in, to put the desk in the state the
+    # command needs.
+    setup: Callable[[DeskPaths, Role], None] | None = None
 
 
 def _added(session: SignedIn, person: Person) -> None:
@@ -119,7 +131,7 @@ def _decide(session: SignedIn) -> Saved:
     return enquiries.decide(session, enquiry.id, COMPLETE, enquiry.updated_at)
 
 
-def _end_the_running_shift(paths: DeskPaths) -> None:
+def _end_the_running_shift(paths: DeskPaths, role: Role) -> None:
     worker = desk.sign_in(paths, _username(Role.DUTY_SOCIAL_WORKER), PASSWORD, FakeClock())
     try:
         shifts.end_shift(worker, _running(worker).id)
@@ -179,6 +191,88 @@ def _own_drafts(session: SignedIn, found: list[Draft]) -> None:
 
 def _discarded(session: SignedIn, removed: bool) -> None:
     assert removed is True and drafts.pending_drafts(session) == []
+
+
+# --- sign-off ---------------------------------------------------------------------------
+# Set up per command: the duty social worker decides the template's enquiry "advice only"
+# on a neglect concern at high risk, which needs a senior practitioner (with reasons) and
+# allows a verbal sign-off; for confirming or disputing, the verbal is the signed-in
+# person's when they hold a grade that could give it (else the senior practitioner's).
+
+NO_FURTHER_ACTION = COMPLETE | {"decision_type": "advice_nfa"}
+
+
+def _decided_by_the_worker(paths: DeskPaths, role: Role) -> None:
+    worker = desk.sign_in(paths, _username(Role.DUTY_SOCIAL_WORKER), PASSWORD, FakeClock())
+    try:
+        enquiry = _enquiry(worker)
+        enquiries.decide(worker, enquiry.id, NO_FURTHER_ACTION, enquiry.updated_at)
+    finally:
+        desk.sign_out(worker)
+
+
+def _verbal_given(paths: DeskPaths, role: Role) -> None:
+    _decided_by_the_worker(paths, role)
+    grade = Grade.of(role)
+    giver = role if grade and grade >= Grade.SENIOR_PRACTITIONER else Role.SENIOR_PRACTITIONER
+    worker = desk.sign_in(paths, _username(Role.DUTY_SOCIAL_WORKER), PASSWORD, FakeClock())
+    try:
+        signoff.record_verbal(
+            worker, _enquiry(worker).id, 1, _username(giver), "phone", worker.desk.clock()
+        )
+    finally:
+        desk.sign_out(worker)
+
+
+def _resolved(state: SignoffState) -> Callable[[SignedIn, Signoff], None]:
+    def check(session: SignedIn, found: Signoff) -> None:
+        assert found.state is state and found.version == 1
+        assert found.resolved_by == session.person.id
+        assert found.requirement.rule_ids == ("nfa-abuse", "high-risk-no-visit")
+
+    return check
+
+
+def _awaiting(session: SignedIn, found: Signoff | None) -> None:
+    assert found is not None and found.state is SignoffState.AWAITING
+    assert found.requirement.grade is Grade.SENIOR_PRACTITIONER
+
+
+def _approvers(session: SignedIn, found: list[Person]) -> None:
+    approving = {Role.SENIOR_PRACTITIONER, Role.MANAGER, Role.SENIOR_MANAGER}
+    assert {p.role for p in found} == approving and len(found) == len(approving)
+
+
+def _verbal_recorded(session: SignedIn, found: Signoff) -> None:
+    assert found.state is SignoffState.VERBAL and found.verbal is not None
+    assert found.verbal.approver_name == Role.MANAGER.label
+    assert found.verbal.recorded_by == session.person.id
+
+
+def _queued(session: SignedIn, items: list[signoff.QueueItem]) -> None:
+    assert [(i.reference, i.to_confirm) for i in items] == [(_enquiry(session).reference, False)]
+
+
+def _waiting_for(session: SignedIn, items: list[signoff.QueueItem]) -> None:
+    mine = session.person.role is Role.DUTY_SOCIAL_WORKER  # the worker made the decision
+    assert [i.enquiry_id for i in items] == ([_enquiry(session).id] if mine else [])
+
+
+def _someone_else(session: SignedIn) -> str:
+    other = Role.MANAGER if session.person.role is Role.SENIOR_PRACTITIONER else None
+    return _username(other or Role.SENIOR_PRACTITIONER)
+
+
+def _alongside(session: SignedIn, other: SignedIn) -> None:
+    assert other.person.username == _someone_else(session) and other.desk is session.desk
+
+
+COUNCIL_RULES = rules.default_text().replace('"default-2026-11"', '"council-2027-01"')
+
+
+def _installed(session: SignedIn, found: rules.RulesInForce) -> None:
+    assert (found.rules.version, found.source) == ("council-2027-01", "council.toml")
+    assert found.installed_by == session.person.id
 
 
 # Every public service function whose first argument is a SignedIn, with how to run it.
@@ -268,52 +362,133 @@ MATRIX: dict[str, Command] = {
         lambda s: drafts.discard_draft(s, f"form-{s.person.username}"),
         _discarded,
     ),
+    "rules.rules_in_force": Command(
+        None,
+        rules.rules_in_force,
+        lambda s, found: assert_true(found.rules.version == "default-2026-11"),
+    ),
+    "rules.install_rules": Command(
+        Permission.MANAGE_RULES,
+        lambda s: rules.install_rules(s, COUNCIL_RULES, "council.toml"),
+        _installed,
+    ),
+    "signoff.signoff_of": Command(
+        Permission.VIEW_ENQUIRIES,
+        lambda s: signoff.signoff_of(s, _enquiry(s).id),
+        _awaiting,
+        setup=_decided_by_the_worker,
+    ),
+    "signoff.approve": Command(
+        Permission.SIGN_OFF,
+        lambda s: signoff.approve(s, _enquiry(s).id, 1, "Agreed: safe at Nan's tonight."),
+        _resolved(SignoffState.APPROVED),
+        setup=_decided_by_the_worker,
+    ),
+    "signoff.return_decision": Command(
+        Permission.SIGN_OFF,
+        lambda s: signoff.return_decision(s, _enquiry(s).id, 1, "Visit tonight instead."),
+        _resolved(SignoffState.RETURNED),
+        setup=_decided_by_the_worker,
+    ),
+    "signoff.approvers_for": Command(
+        Permission.RECORD_ENQUIRIES,
+        lambda s: signoff.approvers_for(s, _enquiry(s).id),
+        _approvers,
+        setup=_decided_by_the_worker,
+    ),
+    "signoff.record_verbal": Command(
+        Permission.RECORD_ENQUIRIES,
+        lambda s: signoff.record_verbal(
+            s, _enquiry(s).id, 1, _username(Role.MANAGER), "in_person", s.desk.clock()
+        ),
+        _verbal_recorded,
+        setup=_decided_by_the_worker,
+    ),
+    "signoff.confirm_verbal": Command(
+        Permission.SIGN_OFF,
+        lambda s: signoff.confirm_verbal(s, _enquiry(s).id, 1),
+        _resolved(SignoffState.CONFIRMED),
+        setup=_verbal_given,
+    ),
+    "signoff.dispute_verbal": Command(
+        Permission.SIGN_OFF,
+        lambda s: signoff.dispute_verbal(s, _enquiry(s).id, 1, "I said visit tonight."),
+        _resolved(SignoffState.DISPUTED),
+        setup=_verbal_given,
+    ),
+    "signoff.queue": Command(
+        Permission.SIGN_OFF, signoff.queue, _queued, setup=_decided_by_the_worker
+    ),
+    "signoff.my_waiting": Command(
+        Permission.VIEW_ENQUIRIES, signoff.my_waiting, _waiting_for, setup=_decided_by_the_worker
+    ),
+    "desk.sign_in_alongside": Command(
+        None, lambda s: desk.sign_in_alongside(s, _someone_else(s), PASSWORD), _alongside
+    ),
+    "desk.sign_out_alongside": Command(None, desk.sign_out_alongside, lambda s, _: None),
 }
 
 # Who may run what, from the product rules: the administrator may do everything; a
-# manager may also list people and verify the audit log; everyone may change their own
-# password and lock, unlock, check their password and sign out; only the administrator
-# may add, disable or reset people and rebuild projections. Duty social workers, senior
-# practitioners and managers record enquiries, read them and run shifts; the day team
-# only reads them (and sees the running shift); the administrator, who runs the desk,
-# does none of these: children's records are not theirs to read. Y: allowed, N: refused.
+# manager or senior manager may also list people and verify the audit log; everyone may
+# change their own password and lock, unlock, check their password and sign out; only the
+# administrator may add, disable or reset people, rebuild projections and install sign-off
+# rules. Duty social workers, senior practitioners, managers and senior managers record
+# enquiries, read them and run shifts; the day team only reads them (and sees the running
+# shift); the administrator, who runs the desk, does none of these: children's records
+# are not theirs to read. Senior practitioners, managers and senior managers sign off
+# decisions (approve, return, confirm or dispute a verbal sign-off, see their queue);
+# anyone may read the rules in force and sign in alongside. Y: allowed, N: refused.
 Y, N = True, False
 ROLES = (
     Role.DUTY_SOCIAL_WORKER,
     Role.SENIOR_PRACTITIONER,
     Role.DAY_TEAM,
     Role.MANAGER,
+    Role.SENIOR_MANAGER,
     Role.ADMINISTRATOR,
 )
 # fmt: off
 EXPECTED: dict[str, tuple[bool, ...]] = {
-    #                                  social  senior  day  manager  admin
-    "people.list_people":              (N,      N,      N,   Y,       Y),
-    "people.add_person":               (N,      N,      N,   N,       Y),
-    "people.disable_person":           (N,      N,      N,   N,       Y),
-    "people.reset_password":           (N,      N,      N,   N,       Y),
-    "people.change_own_password":      (Y,      Y,      Y,   Y,       Y),
-    "audit.verify_log":                (N,      N,      N,   Y,       Y),
-    "audit.rebuild_projections":       (N,      N,      N,   N,       Y),
-    "desk.check_password":             (Y,      Y,      Y,   Y,       Y),
-    "desk.lock":                       (Y,      Y,      Y,   Y,       Y),
-    "desk.unlock":                     (Y,      Y,      Y,   Y,       Y),
-    "desk.sign_out":                   (Y,      Y,      Y,   Y,       Y),
-    "enquiries.create_enquiry":        (Y,      Y,      N,   Y,       N),
-    "enquiries.save_enquiry":          (Y,      Y,      N,   Y,       N),
-    "enquiries.decide":                (Y,      Y,      N,   Y,       N),
-    "enquiries.open_enquiry":          (Y,      Y,      Y,   Y,       N),
-    "enquiries.history":               (Y,      Y,      Y,   Y,       N),
-    "enquiry_lists.list_enquiries":    (Y,      Y,      Y,   Y,       N),
-    "enquiry_lists.count_enquiries":   (Y,      Y,      Y,   Y,       N),
-    "enquiry_lists.previous_contacts": (Y,      Y,      Y,   Y,       N),
-    "enquiry_lists.find_by_reference": (Y,      Y,      Y,   Y,       N),
-    "shifts.current_shift":            (Y,      Y,      Y,   Y,       N),
-    "shifts.start_shift":              (Y,      Y,      N,   Y,       N),
-    "shifts.end_shift":                (Y,      Y,      N,   Y,       N),
-    "drafts.autosave":                 (Y,      Y,      N,   Y,       N),
-    "drafts.pending_drafts":           (Y,      Y,      N,   Y,       N),
-    "drafts.discard_draft":            (Y,      Y,      N,   Y,       N),
+    #                                  social  senior  day  manager  senior_mgr  admin
+    "people.list_people":              (N,      N,      N,   Y,       Y,          Y),
+    "people.add_person":               (N,      N,      N,   N,       N,          Y),
+    "people.disable_person":           (N,      N,      N,   N,       N,          Y),
+    "people.reset_password":           (N,      N,      N,   N,       N,          Y),
+    "people.change_own_password":      (Y,      Y,      Y,   Y,       Y,          Y),
+    "audit.verify_log":                (N,      N,      N,   Y,       Y,          Y),
+    "audit.rebuild_projections":       (N,      N,      N,   N,       N,          Y),
+    "desk.check_password":             (Y,      Y,      Y,   Y,       Y,          Y),
+    "desk.lock":                       (Y,      Y,      Y,   Y,       Y,          Y),
+    "desk.unlock":                     (Y,      Y,      Y,   Y,       Y,          Y),
+    "desk.sign_out":                   (Y,      Y,      Y,   Y,       Y,          Y),
+    "desk.sign_in_alongside":          (Y,      Y,      Y,   Y,       Y,          Y),
+    "desk.sign_out_alongside":         (Y,      Y,      Y,   Y,       Y,          Y),
+    "enquiries.create_enquiry":        (Y,      Y,      N,   Y,       Y,          N),
+    "enquiries.save_enquiry":          (Y,      Y,      N,   Y,       Y,          N),
+    "enquiries.decide":                (Y,      Y,      N,   Y,       Y,          N),
+    "enquiries.open_enquiry":          (Y,      Y,      Y,   Y,       Y,          N),
+    "enquiries.history":               (Y,      Y,      Y,   Y,       Y,          N),
+    "enquiry_lists.list_enquiries":    (Y,      Y,      Y,   Y,       Y,          N),
+    "enquiry_lists.count_enquiries":   (Y,      Y,      Y,   Y,       Y,          N),
+    "enquiry_lists.previous_contacts": (Y,      Y,      Y,   Y,       Y,          N),
+    "enquiry_lists.find_by_reference": (Y,      Y,      Y,   Y,       Y,          N),
+    "shifts.current_shift":            (Y,      Y,      Y,   Y,       Y,          N),
+    "shifts.start_shift":              (Y,      Y,      N,   Y,       Y,          N),
+    "shifts.end_shift":                (Y,      Y,      N,   Y,       Y,          N),
+    "drafts.autosave":                 (Y,      Y,      N,   Y,       Y,          N),
+    "drafts.pending_drafts":           (Y,      Y,      N,   Y,       Y,          N),
+    "drafts.discard_draft":            (Y,      Y,      N,   Y,       Y,          N),
+    "rules.rules_in_force":            (Y,      Y,      Y,   Y,       Y,          Y),
+    "rules.install_rules":             (N,      N,      N,   N,       N,          Y),
+    "signoff.signoff_of":              (Y,      Y,      Y,   Y,       Y,          N),
+    "signoff.my_waiting":              (Y,      Y,      Y,   Y,       Y,          N),
+    "signoff.approvers_for":           (Y,      Y,      N,   Y,       Y,          N),
+    "signoff.record_verbal":           (Y,      Y,      N,   Y,       Y,          N),
+    "signoff.approve":                 (N,      Y,      N,   Y,       Y,          N),
+    "signoff.return_decision":         (N,      Y,      N,   Y,       Y,          N),
+    "signoff.confirm_verbal":          (N,      Y,      N,   Y,       Y,          N),
+    "signoff.dispute_verbal":          (N,      Y,      N,   Y,       Y,          N),
+    "signoff.queue":                   (N,      Y,      N,   Y,       Y,          N),
 }
 # fmt: on
 
@@ -322,7 +497,9 @@ def allowed(role: Role, command: str) -> bool:
     return EXPECTED[command][ROLES.index(role)]
 
 
-# Not commands: the gate itself.
+# Not commands: the gate itself. Functions that take no SignedIn (desk.sign_in,
+# desk.create_desk, rules.check_rules, ...) act before anyone is signed in, or read no
+# desk at all, so they are not commands here.
 EXEMPT = {"authz.authorize"}
 
 
@@ -353,7 +530,12 @@ def _username(role: Role) -> str:
 
 def _tonight(paths: DeskPaths) -> None:
     """A shift running, one enquiry in it, and a draft of each person who may record."""
-    for role in (Role.DUTY_SOCIAL_WORKER, Role.SENIOR_PRACTITIONER, Role.MANAGER):
+    for role in (
+        Role.DUTY_SOCIAL_WORKER,
+        Role.SENIOR_PRACTITIONER,
+        Role.MANAGER,
+        Role.SENIOR_MANAGER,
+    ):
         session = desk.sign_in(paths, _username(role), PASSWORD, FakeClock())
         try:
             if role is Role.DUTY_SOCIAL_WORKER:
@@ -364,7 +546,17 @@ def _tonight(paths: DeskPaths) -> None:
             desk.sign_out(session)
 
 
-TABLES = ("people", "desk", "alembic_version", "shifts", "enquiries", "enquiry_children", "drafts")
+TABLES = (
+    "people",
+    "desk",
+    "alembic_version",
+    "shifts",
+    "enquiries",
+    "enquiry_children",
+    "drafts",
+    "signoffs",
+    "signoff_rules",
+)
 
 
 def _snapshot(session: SignedIn) -> dict[str, Any]:
@@ -381,7 +573,7 @@ def test_role_may_run_command_exactly_as_the_rules_say(
     paths = copy_desk(template, tmp_path / "desk")
     spec = MATRIX[command]
     if spec.setup is not None:
-        spec.setup(paths)
+        spec.setup(paths, role)
     session = desk.sign_in(paths, _username(role), PASSWORD, FakeClock())
     try:
         assert session.person.role is role

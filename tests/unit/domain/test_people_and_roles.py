@@ -6,7 +6,7 @@ import pytest
 
 from duty_desk.domain.errors import ValidationError
 from duty_desk.domain.people import check_display_name, check_new_password, normalise_username
-from duty_desk.domain.roles import PERMISSIONS, Permission, Role, may
+from duty_desk.domain.roles import PERMISSIONS, Grade, Permission, Role, may
 
 
 @pytest.mark.parametrize(
@@ -69,13 +69,68 @@ def test_unknown_role_lists_the_choices() -> None:
         Role.parse("boss")
 
 
+# What each role may do, written out by hand from the product rules (not read from
+# PERMISSIONS): a wrong grant there must fail here.
+_P = Permission
+_PRACTICE = {_P.RECORD_ENQUIRIES, _P.VIEW_ENQUIRIES, _P.RUN_SHIFTS, _P.CHANGE_OWN_PASSWORD}
+_MANAGING = _PRACTICE | {_P.SIGN_OFF, _P.VIEW_PEOPLE, _P.VERIFY_AUDIT}
+EXPECTED_PERMISSIONS = {
+    Role.DUTY_SOCIAL_WORKER: _PRACTICE,
+    Role.SENIOR_PRACTITIONER: _PRACTICE | {_P.SIGN_OFF},
+    Role.MANAGER: _MANAGING,
+    Role.SENIOR_MANAGER: _MANAGING,
+    Role.DAY_TEAM: {_P.VIEW_ENQUIRIES, _P.CHANGE_OWN_PASSWORD},
+    Role.ADMINISTRATOR: {
+        _P.MANAGE_PEOPLE,
+        _P.VIEW_PEOPLE,
+        _P.VERIFY_AUDIT,
+        _P.REBUILD_PROJECTIONS,
+        _P.MANAGE_RULES,
+        _P.CHANGE_OWN_PASSWORD,
+    },
+}
+
+
 def test_permissions() -> None:
-    assert set(PERMISSIONS) == set(Role)
+    assert set(PERMISSIONS) == set(Role) == set(EXPECTED_PERMISSIONS)
     for role in Role:
+        assert {p for p in Permission if may(role, p)} == EXPECTED_PERMISSIONS[role], role
         assert may(role, Permission.CHANGE_OWN_PASSWORD)
     managers = [r for r in Role if may(r, Permission.MANAGE_PEOPLE)]
     assert managers == [Role.ADMINISTRATOR]
     assert {r for r in Role if may(r, Permission.VERIFY_AUDIT)} == {
         Role.MANAGER,
+        Role.SENIOR_MANAGER,
         Role.ADMINISTRATOR,
     }
+    assert {r for r in Role if may(r, Permission.SIGN_OFF)} == {
+        Role.SENIOR_PRACTITIONER,
+        Role.MANAGER,
+        Role.SENIOR_MANAGER,
+    }
+    assert [r for r in Role if may(r, Permission.MANAGE_RULES)] == [Role.ADMINISTRATOR]
+
+
+@pytest.mark.parametrize(
+    ("role", "grade"),
+    [
+        (Role.DUTY_SOCIAL_WORKER, Grade.DUTY_SOCIAL_WORKER),
+        (Role.SENIOR_PRACTITIONER, Grade.SENIOR_PRACTITIONER),
+        (Role.MANAGER, Grade.MANAGER),
+        ("senior_manager", Grade.SENIOR_MANAGER),
+        (Role.DAY_TEAM, None),
+        (Role.ADMINISTRATOR, None),
+        (None, None),
+    ],
+)
+def test_grades_of_roles(role: Role | str | None, grade: Grade | None) -> None:
+    assert Grade.of(role) is grade
+
+
+def test_grades_rank_and_name_themselves() -> None:
+    assert (
+        Grade.DUTY_SOCIAL_WORKER < Grade.SENIOR_PRACTITIONER < Grade.MANAGER < Grade.SENIOR_MANAGER
+    )
+    assert Grade.SENIOR_MANAGER.id == "senior_manager"
+    assert Grade.SENIOR_MANAGER.label == "Senior manager"
+    assert Role.parse("Senior manager") is Role.SENIOR_MANAGER
