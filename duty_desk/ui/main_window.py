@@ -71,7 +71,7 @@ PLACES = (
         "reports",
         "The handover pack, decision records and performance indicators.",
     ),
-    Place("admin", "Admin", "admin", "People and roles on this desk."),
+    Place("admin", "Admin", "admin", "People, roles and the sign-off rules on this desk."),
 )
 
 
@@ -178,9 +178,16 @@ class MainWindow(QMainWindow):
     def _page_for(self, place: Place) -> QWidget:
         if place.key == "admin":
             from duty_desk.ui.people_page import PeoplePage
+            from duty_desk.ui.rules_panel import RulesPanel
 
             self.people_page = PeoplePage(self.session)
-            return self.people_page
+            self.rules_panel = RulesPanel(self.session)
+            page = QWidget()
+            page.setObjectName("place-admin")
+            column = QVBoxLayout(page)
+            column.addWidget(self.people_page, 3)
+            column.addWidget(self.rules_panel)
+            return page
         if place.key == "enquiries" and may(self.session.person.role, Permission.VIEW_ENQUIRIES):
             from duty_desk.ui.enquiries_page import EnquiriesPage
 

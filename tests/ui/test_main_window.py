@@ -85,7 +85,7 @@ def test_places_by_keyboard(qtbot, admin):  # type: ignore[no-untyped-def]
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget().objectName() == "place-custody"
     qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
-    assert window.pages.currentWidget() is window.people_page
+    assert window.pages.currentWidget() is window.people_page.parent()
 
 
 def test_every_control_has_an_accessible_name(qtbot, admin, paths):  # type: ignore[no-untyped-def]
