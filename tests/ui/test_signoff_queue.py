@@ -17,20 +17,9 @@ from duty_desk.ui.main_window import MainWindow
 from duty_desk.ui.signoff_queue import SignoffPage
 from duty_desk.ui.signoff_queue_model import QUEUE_COLUMNS, QueueModel
 from tests.conftest import PASSWORD
+from tests.integration.services.test_signoff_flow import BASE
 from tests.ui.test_main_window import _unnamed_controls
 
-BASE = {
-    "channel": "police",
-    "child_name": "Siân Llŷr",
-    "child_dob": "2014-03-02",
-    "concerns": ["domestic_abuse"],
-    "summary": "Police at the address after a 999 call.",
-    "risk_rating": "medium",
-    "can_wait": True,
-    "can_wait_reason": "Mother and children safe at grandmother's.",
-    "child_words": "I want to stay at Nan's.",
-    "rationale": "Safe tonight; the day team to follow up.",
-}
 Q = {c.key: n for n, c in enumerate(QUEUE_COLUMNS)}
 SIGNOFF = [c.key for c in COLUMNS].index("signoff")
 

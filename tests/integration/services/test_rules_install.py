@@ -17,21 +17,9 @@ from duty_desk.services import audit, rules, signoff
 from duty_desk.services.context import SignedIn
 from duty_desk.services.enquiries import create_enquiry, decide, save_enquiry
 from duty_desk.services.paths import DeskPaths
+from tests.integration.services.test_signoff_flow import BASE
 from tests.support import dump_table, events_of_type, raw_db
 
-# An enquiry that decides cleanly (the child's words recorded).
-BASE = {
-    "channel": "police",
-    "child_name": "Siân Llŷr",
-    "child_dob": "2014-03-02",
-    "concerns": ["domestic_abuse"],
-    "summary": "Police at the address after a 999 call.",
-    "risk_rating": "medium",
-    "can_wait": True,
-    "can_wait_reason": "Mother and children safe at grandmother's.",
-    "child_words": "I want to stay at Nan's.",
-    "rationale": "Safe tonight; the day team to follow up.",
-}
 COUNCIL = """\
 format = 1
 version = "council-2027-01"
