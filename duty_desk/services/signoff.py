@@ -232,10 +232,10 @@ def _items(
 
 
 def _signoff(uow: UnitOfWork, enquiry_id: str) -> Signoff:
-    if enquiry_store.get_enquiry(uow.session, enquiry_id) is None:
-        raise NotFound("That enquiry is not on this desk.")
     found = store.get_signoff(uow.session, enquiry_id)
     if found is None:
+        if enquiry_store.get_enquiry(uow.session, enquiry_id) is None:
+            raise NotFound("That enquiry is not on this desk.")
         raise SignoffRefused("This enquiry has no decision yet, so there is nothing to sign off.")
     return _named(uow, found)
 

@@ -10,6 +10,7 @@ the decision's author, or by too junior a person, is kept in the log but changes
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
@@ -201,6 +202,11 @@ def authored_open(session: Session, person_id: str) -> list[tuple[SignoffRow, En
     return [(s, e) for s, e in session.execute(query)]
 
 
-def installed_rules(session: Session) -> list[RulesRow]:
-    """Every rules file installed, newest first."""
-    return list(session.execute(select(RulesRow).order_by(RulesRow.position.desc())).scalars())
+def installed_rules(session: Session) -> Iterator[RulesRow]:
+    """Every rules file installed, newest first, each read only when asked for: deciding
+    needs just the newest, and older files can be large."""
+    query = select(RulesRow.position).order_by(RulesRow.position.desc())
+    for position in session.execute(query).scalars().all():
+        row = session.get(RulesRow, position)
+        if row is not None:
+            yield row
