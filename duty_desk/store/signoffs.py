@@ -205,8 +205,8 @@ def authored_open(session: Session, person_id: str) -> list[tuple[SignoffRow, En
 def installed_rules(session: Session) -> Iterator[RulesRow]:
     """Every rules file installed, newest first, each read only when asked for: deciding
     needs just the newest, and older files can be large."""
-    query = select(RulesRow.position).order_by(RulesRow.position.desc())
-    for position in session.execute(query).scalars().all():
-        row = session.get(RulesRow, position)
-        if row is not None:
-            yield row
+    query = select(RulesRow).order_by(RulesRow.position.desc())
+    newest = session.execute(query.limit(1)).scalar_one_or_none()
+    if newest is not None:
+        yield newest
+        yield from session.execute(query.offset(1)).scalars()
