@@ -70,7 +70,7 @@ def clean(raw: Mapping[str, Any], decision_types: Mapping[str, str]) -> Content:
             )
             continue
         try:
-            stored = _clean_value(field, value, decision_types)
+            stored = clean_value(field, value, decision_types)
         except ValueError as error:
             found.append(Problem(name, str(error)))
             continue
@@ -81,7 +81,7 @@ def clean(raw: Mapping[str, Any], decision_types: Mapping[str, str]) -> Content:
     return content
 
 
-def _clean_value(field: Field, value: Any, decision_types: Mapping[str, str]) -> Any:
+def clean_value(field: Field, value: Any, decision_types: Mapping[str, str]) -> Any:
     if value is None or value == "" or value == [] or value == ():
         return None
     kind = field.kind

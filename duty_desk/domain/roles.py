@@ -52,6 +52,8 @@ class Permission(Enum):
     RUN_SHIFTS = "run_shifts"
     SIGN_OFF = "sign_off"
     MANAGE_RULES = "manage_rules"
+    MANAGE_PROVIDERS = "manage_providers"
+    VIEW_FIGURES = "view_figures"  # aggregate monitoring figures: no names, no identifiers
 
 
 _EVERYONE = frozenset({Permission.CHANGE_OWN_PASSWORD})
@@ -62,14 +64,19 @@ _PRACTICE = frozenset(
     {Permission.RECORD_ENQUIRIES, Permission.VIEW_ENQUIRIES, Permission.RUN_SHIFTS}
 )
 
-_MANAGING = _PRACTICE | {Permission.SIGN_OFF, Permission.VIEW_PEOPLE, Permission.VERIFY_AUDIT}
+_MANAGING = _PRACTICE | {
+    Permission.SIGN_OFF,
+    Permission.VIEW_PEOPLE,
+    Permission.VERIFY_AUDIT,
+    Permission.VIEW_FIGURES,
+}
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DUTY_SOCIAL_WORKER: _EVERYONE | _PRACTICE,
     Role.SENIOR_PRACTITIONER: _EVERYONE | _PRACTICE | {Permission.SIGN_OFF},
     Role.MANAGER: _EVERYONE | _MANAGING,
     Role.SENIOR_MANAGER: _EVERYONE | _MANAGING,
-    Role.DAY_TEAM: _EVERYONE | {Permission.VIEW_ENQUIRIES},
+    Role.DAY_TEAM: _EVERYONE | {Permission.VIEW_ENQUIRIES, Permission.VIEW_FIGURES},
     Role.ADMINISTRATOR: _EVERYONE
     | {
         Permission.MANAGE_PEOPLE,
@@ -77,6 +84,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.VERIFY_AUDIT,
         Permission.REBUILD_PROJECTIONS,
         Permission.MANAGE_RULES,
+        Permission.MANAGE_PROVIDERS,
+        Permission.VIEW_FIGURES,
     },
 }
 

@@ -19,6 +19,8 @@ _ACTIONS = {
     Permission.RUN_SHIFTS: "start or end a duty shift",
     Permission.SIGN_OFF: "sign off decisions",
     Permission.MANAGE_RULES: "install sign-off rules",
+    Permission.MANAGE_PROVIDERS: "change the placements directory",
+    Permission.VIEW_FIGURES: "see the monitoring figures",
 }
 
 

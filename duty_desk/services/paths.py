@@ -45,6 +45,11 @@ class DeskPaths:
         return self.root / "settings.json"
 
     @property
+    def custody_thresholds(self) -> Path:
+        """A council's own warning thresholds for custody cases (optional; TOML)."""
+        return self.root / "custody-thresholds.toml"
+
+    @property
     def logs(self) -> Path:
         return self.root / "logs"
 

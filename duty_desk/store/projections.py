@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from duty_desk.domain.events import Event
 from duty_desk.domain.records import Status
-from duty_desk.store import enquiries, signoffs
+from duty_desk.store import custody, enquiries, signoffs
 from duty_desk.store.event_log import from_row
 from duty_desk.store.schema import PROJECTION_TABLES, DeskRow, EventRow, PersonRow
 
@@ -82,6 +82,7 @@ PROJECTORS: dict[str, Projector] = {
     "enquiry.decided": _then(enquiries.enquiry_changed(Status.DECIDED), signoffs.decision_made),
     "enquiry.revised": _then(enquiries.enquiry_changed(Status.DECIDED), signoffs.decision_made),
     **signoffs.PROJECTORS,
+    **custody.PROJECTORS,
 }
 
 

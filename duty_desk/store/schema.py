@@ -173,6 +173,43 @@ class RulesRow(Base):
     installed_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
+class CustodyRow(Base):
+    """A young person in police custody (PACE s.38(6)): one row per case, open or closed."""
+
+    __tablename__ = "custody_cases"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    enquiry_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(10), index=True)  # open / closed
+    content: Mapped[str] = mapped_column(Text)  # JSON: domain.custody.FIELDS
+    steps: Mapped[str] = mapped_column(Text)  # JSON: the timeline, oldest first
+    yp_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCInstant(), index=True)
+    opened_by: Mapped[str | None] = mapped_column(String(36))
+    requested_at: Mapped[datetime | None] = mapped_column(UTCInstant(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCInstant(), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCInstant())
+    updated_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class ProviderRow(Base):
+    """A placement the duty worker can call: the directory the administrator keeps."""
+
+    __tablename__ = "providers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(30))
+    secure: Mapped[bool] = mapped_column(Boolean)
+    accepts_pace: Mapped[bool] = mapped_column(Boolean)
+    phone: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCInstant())
+
+
 SEARCH_TABLE = "enquiry_search"  # FTS5 (trigram) over names, dates, address, reference, text
 
 PROJECTION_TABLES = (
@@ -183,4 +220,6 @@ PROJECTION_TABLES = (
     EnquiryChildRow.__table__,
     SignoffRow.__table__,
     RulesRow.__table__,
+    CustodyRow.__table__,
+    ProviderRow.__table__,
 )

@@ -73,19 +73,21 @@ def test_unknown_role_lists_the_choices() -> None:
 # PERMISSIONS): a wrong grant there must fail here.
 _P = Permission
 _PRACTICE = {_P.RECORD_ENQUIRIES, _P.VIEW_ENQUIRIES, _P.RUN_SHIFTS, _P.CHANGE_OWN_PASSWORD}
-_MANAGING = _PRACTICE | {_P.SIGN_OFF, _P.VIEW_PEOPLE, _P.VERIFY_AUDIT}
+_MANAGING = _PRACTICE | {_P.SIGN_OFF, _P.VIEW_PEOPLE, _P.VERIFY_AUDIT, _P.VIEW_FIGURES}
 EXPECTED_PERMISSIONS = {
     Role.DUTY_SOCIAL_WORKER: _PRACTICE,
     Role.SENIOR_PRACTITIONER: _PRACTICE | {_P.SIGN_OFF},
     Role.MANAGER: _MANAGING,
     Role.SENIOR_MANAGER: _MANAGING,
-    Role.DAY_TEAM: {_P.VIEW_ENQUIRIES, _P.CHANGE_OWN_PASSWORD},
+    Role.DAY_TEAM: {_P.VIEW_ENQUIRIES, _P.VIEW_FIGURES, _P.CHANGE_OWN_PASSWORD},
     Role.ADMINISTRATOR: {
         _P.MANAGE_PEOPLE,
         _P.VIEW_PEOPLE,
         _P.VERIFY_AUDIT,
         _P.REBUILD_PROJECTIONS,
         _P.MANAGE_RULES,
+        _P.MANAGE_PROVIDERS,
+        _P.VIEW_FIGURES,
         _P.CHANGE_OWN_PASSWORD,
     },
 }
@@ -109,6 +111,9 @@ def test_permissions() -> None:
         Role.SENIOR_MANAGER,
     }
     assert [r for r in Role if may(r, Permission.MANAGE_RULES)] == [Role.ADMINISTRATOR]
+    assert [r for r in Role if may(r, Permission.MANAGE_PROVIDERS)] == [Role.ADMINISTRATOR]
+    # Aggregate figures only: the duty worker and senior practitioner work the night instead.
+    assert not may(Role.DUTY_SOCIAL_WORKER, Permission.VIEW_FIGURES)
 
 
 @pytest.mark.parametrize(
