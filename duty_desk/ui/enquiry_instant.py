@@ -127,7 +127,37 @@ class InstantField(QWidget):
             if typed or event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
                 self.set_now()  # start from now, then the key edits the day
                 self.edit.setCurrentSection(QDateTimeEdit.Section.DaySection)
+        if watched is self.edit and isinstance(event, QKeyEvent):
+            return self._day_the_month_lacks(event)
         return False
+
+    def _day_the_month_lacks(self, event: QKeyEvent) -> bool:
+        """Typing 31 while the field shows 1 November would be clamped to 30 by Qt, silently.
+        A day the shown month lacks is taken in the latest earlier month that has it (31
+        typed on 1 November is 31 October: times here are in the past); the month and the
+        rest are typed on as usual."""
+        day_section = QDateTimeEdit.Section.DaySection
+        if (
+            event.type() != QEvent.Type.KeyPress
+            or not event.text().isdigit()
+            or self.edit.currentSection() != day_section
+        ):
+            return False
+        first = self.edit.sectionText(day_section)
+        shown = self.edit.dateTime()
+        if len(first) != 1 or not first.isdigit():
+            return False
+        day = int(first + event.text())
+        if not shown.date().daysInMonth() < day <= 31:
+            return False
+        month = shown.date().addMonths(-1)
+        while month.daysInMonth() < day:
+            month = month.addMonths(-1)
+        self.edit.setDateTime(
+            QDateTime(QDate(month.year(), month.month(), day), shown.time(), _UTC)
+        )
+        self.edit.setSelectedSection(QDateTimeEdit.Section.MonthSection)
+        return True
 
     def is_empty(self) -> bool:
         return self._optional and self.edit.dateTime() == _EMPTY
