@@ -7,7 +7,7 @@ gnome-keyring unlocked, as ./duty does), signs in as the demo administrator, and
 PNGs of the sign-in window, the main window, the Admin page and the lock screen; then, as
 the demo duty worker, the night list and the enquiry form (empty, refused, decided); then,
 as the demo senior practitioner, the sign-off queue and decisions awaiting sign-off and a
-verbal confirmation.
+verbal confirmation; and, as the duty worker again, the custody tracker and its strip.
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ def main(out: Path, appearance: str) -> None:
     window.close()
     enquiry_windows(out, paths, appearance)
     signoff_windows(out, paths, appearance)
+    custody_windows(out, paths, appearance)
     remove_desk(paths)
 
 
@@ -143,6 +144,87 @@ def signoff_windows(out: Path, paths: DeskPaths, appearance: str) -> None:
         snap(out, f"{shot}-{appearance}")
         form.close()
     window.close()
+
+
+def custody_windows(out: Path, paths: DeskPaths, appearance: str) -> None:
+    """The demo's custody cases: the strip of live clocks above the night list, the tracker
+    and its closed cases (two cases are opened here if the demo has none); then the tracker
+    on a desk of its own with two open cases at a set time, one past a warning threshold."""
+    from duty_desk.services import custody
+
+    session = sign_in(paths, "sam", DEMO_PASSWORD)
+    if not custody.open_cases(session):
+        _custody_cases(session)
+    window = _custody_window(session, appearance)
+    snap(out, f"custody-strip-{appearance}")
+    window.show_place("custody")
+    snap(out, f"custody-tracker-{appearance}")
+    window.custody_alerts.banner.dismiss()
+    window.signoff_alerts.banner.dismiss()
+    window.custody_page.show_closed.setChecked(True)
+    snap(out, f"custody-closed-{appearance}")
+    window.close()
+    _two_custody_cases(out, appearance)
+
+
+def _custody_window(session, appearance: str):  # type: ignore[no-untyped-def]
+    from duty_desk.ui.main_window import MainWindow
+
+    window = MainWindow(session, Settings(appearance=appearance))
+    window.move(0, 0)
+    window.showMaximized()
+    return window
+
+
+def _two_custody_cases(out: Path, appearance: str) -> None:
+    """Sunday 22 November 2026, 19:40 (GMT) on a new desk: Jayden's request has waited 42
+    minutes for an answer (over the 30-minute threshold); Ava's was answered."""
+    from datetime import UTC, datetime
+
+    from duty_desk.domain.roles import Role
+    from duty_desk.services.desk import create_desk
+    from duty_desk.services.people import add_person
+
+    paths = DeskPaths(Path(tempfile.mkdtemp()) / "desk")
+    clock = lambda: datetime(2026, 11, 22, 19, 40, tzinfo=UTC)  # noqa: E731
+    admin = create_desk(paths, "admin", "Alex Administrator", DEMO_PASSWORD, clock).session
+    worker = Role.DUTY_SOCIAL_WORKER
+    add_person(admin, "sam", "Sam Okafor", worker, DEMO_PASSWORD, must_change_password=False)
+    admin.desk.close()
+    session = sign_in(paths, "sam", DEMO_PASSWORD, clock)
+    _custody_cases(session)
+    window = _custody_window(session, appearance)
+    window.show_place("custody")
+    snap(out, f"custody-two-cases-{appearance}")
+    window.close()
+    remove_desk(paths)
+
+
+def _custody_cases(session) -> None:  # type: ignore[no-untyped-def]
+    """Jayden: charged 3 h 12 min ago, request unanswered 42 min (a warning); Ava: asked
+    25 minutes ago and answered."""
+    from datetime import timedelta
+
+    from duty_desk.services import custody
+
+    now = session.desk.clock()
+    people = (
+        ("Jayden Morris", 15, "Northgate custody suite", "non_secure", (300, 192, 42, None)),
+        ("Ava Newton", 16, "Southbank custody suite", "secure", (100, 60, 25, 10)),
+    )
+    kinds = ("detention_authorised", "charge", "request_received", "response_given")
+    for name, age, suite, request, minutes in people:
+        fields = {
+            "custody_suite": suite,
+            "yp_name": name,
+            "age_at_charge": age,
+            "request_type": request,
+        }
+        case = custody.open_case(session, fields)
+        for kind, ago in zip(kinds, minutes, strict=True):
+            if ago is not None:
+                step = {"kind": kind, "at": now - timedelta(minutes=ago)}
+                case = custody.add_step(session, case.id, step, case.updated_at)
 
 
 if __name__ == "__main__":

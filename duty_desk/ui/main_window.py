@@ -168,8 +168,24 @@ class MainWindow(QMainWindow):
             self.signoff_alerts.open_queue.connect(lambda: self.show_place("sign-off"))
             work.addWidget(self.signoff_alerts.banner)
             self.signoff_alerts.check()
+        if hasattr(self, "custody_page"):
+            self._custody_watch(work)
         work.addWidget(self.pages, 1)
         return work
+
+    def _custody_watch(self, work: QVBoxLayout) -> None:
+        """The custody warnings' banner and the strip of live clocks, above every place."""
+        from duty_desk.ui.custody_alerts import CustodyAlerts
+        from duty_desk.ui.custody_strip import CustodyStrip
+
+        self.custody_alerts = CustodyAlerts(self.custody_page, self.place_buttons["custody"], self)
+        self.custody_alerts.open_tracker.connect(lambda: self.show_place("custody"))
+        self.custody_strip = CustodyStrip(self.custody_page, self)
+        self.custody_strip.open_case.connect(self.custody_page.open_case)
+        self.custody_strip.open_place.connect(lambda: self.show_place("custody"))
+        work.addWidget(self.custody_alerts.banner)
+        work.addWidget(self.custody_strip)
+        self.custody_alerts.check()
 
     def _visible_places(self) -> list[Place]:
         role = self.session.person.role
@@ -178,14 +194,17 @@ class MainWindow(QMainWindow):
     def _page_for(self, place: Place) -> QWidget:
         if place.key == "admin":
             from duty_desk.ui.people_page import PeoplePage
+            from duty_desk.ui.providers_panel import ProvidersPanel
             from duty_desk.ui.rules_panel import RulesPanel
 
             self.people_page = PeoplePage(self.session)
+            self.providers_panel = ProvidersPanel(self.session)
             self.rules_panel = RulesPanel(self.session)
             page = QWidget()
             page.setObjectName("place-admin")
             column = QVBoxLayout(page)
             column.addWidget(self.people_page, 3)
+            column.addWidget(self.providers_panel, 3)
             column.addWidget(self.rules_panel)
             return page
         if place.key == "enquiries" and may(self.session.person.role, Permission.VIEW_ENQUIRIES):
@@ -196,6 +215,8 @@ class MainWindow(QMainWindow):
             return self.enquiries_page
         if place.key == "sign-off" and may(self.session.person.role, Permission.RECORD_ENQUIRIES):
             return self._signoff_page()  # approvers record too
+        if place.key == "custody" and may(self.session.person.role, Permission.RECORD_ENQUIRIES):
+            return self._custody_page()
         page = QWidget()
         page.setObjectName(f"place-{place.key}")
         layout = QVBoxLayout(page)
@@ -206,6 +227,11 @@ class MainWindow(QMainWindow):
             note = self.tr(
                 "Senior practitioners and managers sign off decisions here, and duty social "
                 "workers follow their own until they are signed off; your role does neither."
+            )
+        elif place.key == "custody":
+            note = self.tr(
+                "Duty social workers, senior practitioners and managers track young people in "
+                "police custody here; your role does not."
             )
         else:
             note = self.tr("Nothing here yet on this desk.")
@@ -223,6 +249,14 @@ class MainWindow(QMainWindow):
             self.signoff_page.open_requested.connect(self.enquiries_page.open_enquiry_id)
             self.enquiries_page.changed.connect(self.signoff_page.refresh)  # saved, decided
         return self.signoff_page
+
+    def _custody_page(self) -> QWidget:
+        from duty_desk.ui.custody_page import CustodyPage
+
+        self.custody_page = CustodyPage(self.session, self._marking)
+        if hasattr(self, "enquiries_page"):  # a case's enquiry opens as from the night list
+            self.custody_page.open_enquiry_requested.connect(self.enquiries_page.open_enquiry_id)
+        return self.custody_page
 
     def _status_bar(self) -> None:
         person = self.session.person
@@ -400,6 +434,8 @@ class MainWindow(QMainWindow):
         hidden windows are closed with the session and keep their autosaved drafts."""
         if self.locked or not hasattr(self, "enquiries_page"):
             return True
+        if hasattr(self, "custody_page") and not self.custody_page.close_windows():
+            return False
         return self.enquiries_page.close_windows()
 
     def sign_out(self) -> None:
@@ -420,6 +456,8 @@ class MainWindow(QMainWindow):
         self.idle.tick.stop()
         if hasattr(self, "signoff_page"):
             self.signoff_page.stop()  # no more reads for a session that has ended
+        if hasattr(self, "custody_page"):
+            self.custody_page.stop()
         for window in self._hidden_windows:
             window.close()
         session, self.session = self.session, None  # type: ignore[assignment]
