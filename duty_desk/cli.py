@@ -227,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     _enquiry_commands(_group(commands, "enquiries", "list, read and trace enquiries"))
     _rules_commands(_group(commands, "rules", "check, install or show the sign-off rules"))
     _signoff_commands(_group(commands, "signoff", "the sign-off queue; approve, return, verbal"))
+    _custody_commands(commands)
     return parser
 
 
@@ -391,6 +392,20 @@ def _signoff_commands(signoff: Commands) -> None:
     p.add_argument("--dispute", action="store_true")
     p.add_argument("--comments", help="required when disputing")
     _acting(p)
+
+
+def _custody_commands(commands: Commands) -> None:
+    from duty_desk import cli_custody
+
+    def add(
+        group: Commands, name: str, func: Callable[..., int], help_text: str
+    ) -> argparse.ArgumentParser:
+        p = _command(group, name, _with_session(func), help_text)
+        _acting(p)
+        return p
+
+    custody = _group(commands, "custody", "young people in police custody (PACE s.38(6))")
+    cli_custody.register(custody, _group(commands, "providers", "the placements directory"), add)
 
 
 def _acting(p: argparse.ArgumentParser) -> None:

@@ -4,7 +4,9 @@
 earlier night (a missing child who goes missing again last night, so previous contacts
 show) and a full night of enquiries on a shift Sam is still running. The nights are read
 from ``resources/demo/night.toml`` and recorded through the same services the app uses,
-signed in as Sam, on a clock set to the times of the night.
+signed in as Sam, on a clock set to the times of the night; so are last night's young
+people in police custody (``demo_custody``) and the placements directory the
+administrator keeps.
 
 Which night: the last whole night (17:00 to 09:00 London) before the demo is built, so
 every event is in the past. Built at 10:00 or at 22:00, the shift started at 17:00 the
@@ -15,10 +17,10 @@ skipped (its wall-clock times would not run in order), and so is the earlier nig
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from duty_desk.domain.clock import LONDON, Clock, utc_now
 from duty_desk.domain.enquiry_fields import FIELDS, OUTCOME, QUICK, Kind
@@ -38,8 +40,12 @@ from duty_desk.services.desk import (
 from duty_desk.services.enquiries import create_enquiry, decide, save_enquiry
 from duty_desk.services.paths import DeskPaths
 from duty_desk.services.people import add_person
+from duty_desk.services.providers import add_provider, retire_provider
 from duty_desk.services.shifts import end_shift, start_shift
 from duty_desk.services.signoff import record_verbal
+
+if TYPE_CHECKING:
+    from duty_desk.services.demo_custody import CaseStep
 
 DEMO_PASSWORD = "duty-demo-2026"  # noqa: S105 - printed for the demo desk only
 NIGHT_WORKER = "sam"  # who records the demo nights
@@ -119,6 +125,7 @@ def build_demo(paths: DeskPaths, clock: Clock = utc_now) -> DemoDesk:
                 DEMO_PASSWORD,
                 must_change_password=False,
             )
+        _add_providers(session, demo_providers())
     finally:
         sign_out(session)
     for night in sorted(nights, key=lambda n: -n["days_before"]):
@@ -131,6 +138,21 @@ def demo_nights() -> list[dict[str, Any]]:
     with resource("demo", "night.toml").open("rb") as file:
         nights: list[dict[str, Any]] = tomllib.load(file)["night"]
     return nights
+
+
+def demo_providers() -> list[dict[str, Any]]:
+    """The placements directory: each entry's fields, and ``retired`` for one kept as history."""
+    with resource("demo", "night.toml").open("rb") as file:
+        found: list[dict[str, Any]] = tomllib.load(file).get("provider", [])
+    return found
+
+
+def _add_providers(session: SignedIn, specs: Sequence[Mapping[str, Any]]) -> None:
+    for spec in specs:
+        fields = {k: v for k, v in spec.items() if k != "retired"}
+        provider = add_provider(session, fields)
+        if spec.get("retired"):
+            retire_provider(session, provider.id)
 
 
 # --- when ---------------------------------------------------------------------------------
@@ -208,20 +230,10 @@ def steps(enquiries: list[dict[str, Any]], night: date, last: date) -> list[Step
             continue
         quick = {k: v for k, v in whole.items() if FIELDS[k].section == QUICK}
         found.append(Step(whole["received_at"], number, "create", quick))
-        if "decided" not in enquiry:
+        if "decided" not in enquiry:  # a draft, or decided through its custody case
             found.append(Step(at(night, enquiry["written"]), number, "save", whole))
-            continue
-        written = {k: v for k, v in whole.items() if FIELDS[k].section != OUTCOME}
-        found.append(Step(at(night, enquiry["written"]), number, "save", written))
-        found.append(Step(at(night, enquiry["decided"]), number, "decide", whole))
-        if "revision" in enquiry:
-            revision = enquiry["revision"]
-            changed = resolve(revision["fields"], night, last)
-            later = whole | {
-                k: whole.get(k, []) + v if FIELDS[k].kind is Kind.ENTRIES else v
-                for k, v in changed.items()
-            }
-            found.append(Step(at(night, revision["at"]), number, "save", later))
+        else:
+            found += _decided(enquiry, number, whole, night, last)
         for wanted in enquiry.get("signoff", []):
             spec = dict(wanted)
             if "given" in spec:
@@ -230,13 +242,36 @@ def steps(enquiries: list[dict[str, Any]], night: date, last: date) -> list[Step
     return sorted(found, key=lambda step: step.at)
 
 
+def _decided(
+    enquiry: Mapping[str, Any], number: int, whole: dict[str, Any], night: date, last: date
+) -> list[Step]:
+    """Written up, decided, and perhaps revised after the decision."""
+    written = {k: v for k, v in whole.items() if FIELDS[k].section != OUTCOME}
+    found = [
+        Step(at(night, enquiry["written"]), number, "save", written),
+        Step(at(night, enquiry["decided"]), number, "decide", whole),
+    ]
+    if "revision" in enquiry:
+        revision = enquiry["revision"]
+        changed = resolve(revision["fields"], night, last)
+        later = whole | {
+            k: whole.get(k, []) + v if FIELDS[k].kind is Kind.ENTRIES else v
+            for k, v in changed.items()
+        }
+        found.append(Step(at(night, revision["at"]), number, "save", later))
+    return found
+
+
 # --- recording ----------------------------------------------------------------------------
 
 _ACTIONS: dict[str, Callable[..., Saved]] = {"save": save_enquiry, "decide": decide}
 
 
 def record_night(paths: DeskPaths, night: Mapping[str, Any], last: date, clock: DemoClock) -> int:
-    """Sign in as Sam, start the shift, record the night's enquiries; returns how many."""
+    """Sign in as Sam, start the shift, record the night's enquiries and custody cases;
+    returns how many enquiries."""
+    from duty_desk.services.demo_custody import case_steps
+
     night_date = last - timedelta(days=night["days_before"])
     started = at(night_date, SHIFT_STARTS.isoformat("minutes"))
     clock.now = started - timedelta(minutes=3)
@@ -250,7 +285,10 @@ def record_night(paths: DeskPaths, night: Mapping[str, Any], last: date, clock: 
             Contact(**night["manager"]),
             started_at=started,
         )
-        ids = _record_steps(session, steps(night["enquiry"], night_date, last), clock)
+        cases = case_steps(night.get("custody", []), night["enquiry"], night_date, last)
+        timeline: list[Step | CaseStep] = [*steps(night["enquiry"], night_date, last), *cases]
+        timeline.sort(key=_when)
+        ids = _record_steps(session, timeline, clock)
         if "ended" in night:
             clock.now = max(clock.now, at(night_date, night["ended"]))
             end_shift(session, shift.id)
@@ -283,10 +321,24 @@ def _sign_off(session: SignedIn, enquiry: Enquiry, step: Step) -> None:
         sign_out_alongside(other)
 
 
-def _record_steps(session: SignedIn, night: list[Step], clock: DemoClock) -> dict[int, Saved]:
+def _when(step: Step | CaseStep) -> datetime:
+    return step.at
+
+
+def _record_steps(
+    session: SignedIn, night: list[Step | CaseStep], clock: DemoClock
+) -> dict[int, Saved]:
+    from duty_desk.services.demo_custody import CaseStep, NightCases
+
     saved: dict[int, Saved] = {}
+    cases = NightCases(session)
     for step in night:
         clock.now = step.at
+        if isinstance(step, CaseStep):
+            decided = cases.record(step, saved[step.enquiry].enquiry)
+            if decided is not None:
+                saved[step.enquiry] = decided
+            continue
         if step.action == "create":
             result = create_enquiry(session, step.fields)
         elif step.action in _SIGNOFF:

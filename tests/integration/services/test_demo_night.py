@@ -9,15 +9,20 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from duty_desk.domain.clock import LONDON
+from duty_desk.domain.custody import code_c_concerns
+from duty_desk.domain.custody_clocks import clocks, warnings
+from duty_desk.domain.custody_records import Case
 from duty_desk.domain.records import Status
-from duty_desk.services import audit
+from duty_desk.services import audit, custody
 from duty_desk.services.context import SignedIn
+from duty_desk.services.custody_figures import monitoring
 from duty_desk.services.demo import DEMO_PASSWORD, build_demo, demo_nights, last_night
 from duty_desk.services.desk import remove_desk, sign_in, sign_out
 from duty_desk.services.enquiries import history, open_enquiry
 from duty_desk.services.enquiry_lists import ListQuery, list_enquiries, previous_contacts
 from duty_desk.services.lists import decision_types
 from duty_desk.services.paths import DeskPaths
+from duty_desk.services.providers import providers
 from duty_desk.services.shifts import current_shift
 
 BUILD_LIMIT_S = 30.0  # it takes about 5 s here: mostly Argon2 for 5 accounts and 3 sign-ins
@@ -54,7 +59,7 @@ def test_last_nights_shift_is_running_with_about_a_dozen_enquiries(sam: SignedIn
     assert started.hour == 17 and started.minute == 0
     assert datetime.now(UTC) - shift.started_at < timedelta(days=3)
     page = list_enquiries(sam, ListQuery(shift_id=shift.id))
-    assert 10 <= page.total <= 14 and len(page.rows) == page.total
+    assert 10 <= page.total <= 16 and len(page.rows) == page.total
     statuses = [row.status for row in page.rows]
     assert Status.DRAFT in statuses and Status.DECIDED in statuses
     decided = [row for row in page.rows if row.status is Status.DECIDED]
@@ -93,6 +98,103 @@ def test_the_repeated_child_shows_a_previous_contact(sam: SignedIn) -> None:
     # Found in the night after the decision: a second version, with his words.
     assert open_enquiry(sam, latest.id).version == 2
     assert any(line.what == "New version" for line in history(sam, latest.id))
+
+
+def _cases(sam: SignedIn) -> dict[str, Case]:
+    return {case.name: case for case in custody.recent_cases(sam)}
+
+
+def test_last_night_has_custody_cases_open_and_closed(sam: SignedIn) -> None:
+    cases = _cases(sam)
+    assert len(cases) == 5
+    assert {name for name, case in cases.items() if case.open} == {
+        "Tyler Brooks",
+        "Destiny Campbell",
+    }
+    outcomes = {c.content["outcome"] for c in cases.values() if not c.open}
+    assert outcomes == {"transferred", "remained", "bailed_released"}
+    assert len({c.content["yp_ethnicity"] for c in cases.values()}) == 4
+    assert {c.content["yp_gender"] for c in cases.values()} == {"female", "male"}
+    assert {c.content["age_at_charge"] for c in cases.values()} == {13, 14, 15, 16, 17}
+    shift = current_shift(sam)
+    assert shift is not None
+    for case in cases.values():  # each belongs to one of last night's enquiries
+        assert case.enquiry_id is not None
+        enquiry = open_enquiry(sam, case.enquiry_id)
+        assert enquiry.shift_id == shift.id and enquiry.content["child_name"] == case.name
+        assert case.instants.request is not None and case.instants.charge is not None
+
+
+def test_the_open_cases_show_their_warnings(sam: SignedIn) -> None:
+    cases, now, limits = _cases(sam), datetime.now(UTC), custody.thresholds(sam)
+    unanswered = cases["Tyler Brooks"]
+    said = [w.kind for w in warnings(unanswered.instants, now, limits)]
+    assert "request_unanswered" in said
+    assert clocks(unanswered.instants, now).unanswered > timedelta(minutes=30)
+    searching = cases["Destiny Campbell"]
+    answers = [s["answer"] for s in searching.steps if s["kind"] == "placement_approached"]
+    assert "awaiting" in answers and {"declined_full", "declined_match"} <= set(answers)
+    assert searching.instants.response is not None and searching.instants.identified is None
+    assert "no_placement" in [w.kind for w in warnings(searching.instants, now, limits)]
+
+
+def test_the_closed_cases_tell_their_outcomes(sam: SignedIn) -> None:
+    cases = _cases(sam)
+    moved = cases["Łukasz Wójcik"]
+    assert moved.content["placement_type"] == "foster"
+    assert moved.content["aa_present_interview"] and moved.content["aa_present_charge"]
+    assert (moved.decision_type, moved.signoff_state) == ("pace_non_secure", "not_needed")
+    kinds = [step["kind"] for step in moved.steps]
+    assert {"arrest", "charge", "request_received", "response_given", "left_custody"} <= set(kinds)
+    assert {"accommodation_identified", "transport_arranged", "aa_arrived"} <= set(kinds)
+    directory = {p.id: p for p in providers(sam)}
+    accepted = [s for s in moved.steps if s.get("answer") == "accepted"]
+    assert [directory[s["provider_id"]].type for s in accepted] == ["emergency_bed"]
+
+    kept = cases["Zara Hussain"]
+    assert kept.content["certificate_reason"] == "impracticable"
+    assert kept.content["challenge"] and kept.content["escalation"]
+    assert "behaviour" in " ".join(code_c_concerns(kept.content))
+    assert (kept.decision_type, kept.signoff_state) == ("pace_not_provided", "verbal")
+    assert cases["Jayden Clarke"].content["outcome"] == "bailed_released"
+    now, limits = datetime.now(UTC), custody.thresholds(sam)
+    for case in cases.values():
+        assert (case.open, bool(warnings(case.instants, now, limits))) != (False, True)
+
+
+def test_the_directory_mixes_placements(demo: tuple[DeskPaths, float], sam: SignedIn) -> None:
+    offered = providers(sam)
+    assert len(offered) == 6
+    assert {p.type for p in offered} >= {"secure_home", "childrens_home", "emergency_bed"}
+    assert [p.name for p in offered if not p.accepts_pace] == ["Southwood supported lodgings"]
+    assert [p.name for p in offered if p.secure] == ["Hollybank Secure Children's Home"]
+    admin = sign_in(demo[0], "admin", DEMO_PASSWORD)
+    try:
+        retired = [p.name for p in providers(admin, include_retired=True) if not p.active]
+    finally:
+        sign_out(admin)
+    assert retired == ["Ashdown House"]
+
+
+def test_the_monitoring_figures_match_the_cases(
+    demo: tuple[DeskPaths, float], sam: SignedIn
+) -> None:
+    shift = current_shift(sam)
+    assert shift is not None
+    night = shift.started_at.astimezone(LONDON).date()
+    day_team = sign_in(demo[0], "dayteam", DEMO_PASSWORD)
+    try:
+        found = monitoring(day_team, night, night + timedelta(days=1))
+    finally:
+        sign_out(day_team)
+    assert (found.requests, found.secure, found.non_secure) == (5, 1, 4)
+    assert (found.accommodated, found.bailed_released, found.remained, found.still_open) == (
+        1,
+        1,
+        1,
+        2,
+    )
+    assert sum(g.requests for g in found.by_ethnicity) == 5
 
 
 def test_the_audit_log_verifies(demo: tuple[DeskPaths, float]) -> None:
