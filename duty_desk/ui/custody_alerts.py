@@ -9,20 +9,17 @@ the reference only, no name: it may show over other windows or the lock screen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
     QSystemTrayIcon,
     QToolButton,
     QWidget,
 )
 
 from duty_desk.domain.custody_clocks import CustodyWarning
+from duty_desk.ui.alert_banner import AlertBanner
 from duty_desk.ui.custody_model import WARNING_ICON, Entry, suite, who
 from duty_desk.ui.custody_page import CustodyPage
 from duty_desk.ui.widgets import icon
@@ -32,7 +29,6 @@ _BANNER_STYLE = (
     " background: rgba(230, 140, 20, 0.14); }"
     " QFrame#custody-warning QLabel { font-weight: 600; }"
 )
-_SHOWN_LINES = 4
 TRAY_MS = 15_000
 
 _Key = tuple[str, str, str]  # (case, kind of warning, when it began)
@@ -60,56 +56,19 @@ class WarningWatch:
         return found
 
 
-class WarningBanner(QFrame):
+class WarningBanner(AlertBanner):
     """Says which warning appeared on which case; a button to the tracker, and dismiss."""
 
-    open_requested = Signal()
-
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("custody-warning")
-        self.setStyleSheet(_BANNER_STYLE)
-        self.lines: list[str] = []
-        sign = QLabel()
-        sign.setPixmap(icon(WARNING_ICON).pixmap(QSize(28, 28)))
-        sign.setAccessibleName(self.tr("Warning"))
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.open_button = QPushButton(icon("custody"), self.tr("Open the c&ustody tracker"))
-        self.open_button.setAccessibleName(self.tr("Open the custody tracker"))
-        self.open_button.clicked.connect(self._open)
-        self.dismiss_button = QToolButton()
-        self.dismiss_button.setText(self.tr("Dismiss"))
-        self.dismiss_button.setAccessibleName(self.tr("Dismiss the custody warning"))
-        self.dismiss_button.clicked.connect(self.dismiss)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(10, 6, 10, 6)
-        row.addWidget(sign)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.open_button)
-        row.addWidget(self.dismiss_button)
-        self.hide()
-
-    def announce(self, lines: list[str]) -> None:
-        """Add these lines to what is shown (the newest last) and show the banner."""
-        self.lines.extend(lines)
-        shown = self.lines[-_SHOWN_LINES:]
-        text = "\n".join(shown)
-        if len(self.lines) > len(shown):
-            more = self.tr("(and %1 earlier)").replace("%1", str(len(self.lines) - len(shown)))
-            text += "\n" + more
-        self.text.setText(text)
-        self.text.setAccessibleName(text)
-        self.setAccessibleName(self.tr("Custody warning: %1").replace("%1", text))
-        self.show()
-
-    def dismiss(self) -> None:
-        self.lines.clear()
-        self.hide()
-
-    def _open(self) -> None:
-        self.open_requested.emit()
-        self.dismiss()
+        super().__init__(
+            "custody-warning",
+            _BANNER_STYLE,
+            WARNING_ICON,
+            self.tr("Custody warning"),
+            "custody",
+            self.tr("Open the c&ustody tracker"),
+            parent,
+        )
 
 
 class CustodyAlerts(QObject):

@@ -6,13 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QSize, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
     QToolButton,
     QWidget,
 )
@@ -20,16 +16,15 @@ from PySide6.QtWidgets import (
 from duty_desk.domain.clock import LONDON, show_local
 from duty_desk.domain.signoff import SignoffState
 from duty_desk.services.signoff import QueueItem
+from duty_desk.ui.alert_banner import AlertBanner
 from duty_desk.ui.enquiry_model import short_time
 from duty_desk.ui.signoff_queue import SignoffPage
-from duty_desk.ui.widgets import icon
 
 _BANNER_STYLE = (
     "QFrame#overdue { border: 2px solid #a4161a; border-radius: 4px;"
     " background: rgba(164, 22, 26, 0.10); }"
     " QFrame#overdue QLabel { font-weight: 600; }"
 )
-_SHOWN_LINES = 4
 
 # (enquiry, version, the time limit): a new version or a verbal sign-off's confirmation
 # time is a new time limit, and may be announced in its turn.
@@ -57,56 +52,19 @@ class DeadlineWatch:
         return fresh
 
 
-class OverdueBanner(QFrame):
+class OverdueBanner(AlertBanner):
     """Says what went overdue; a button to open the queue, and one to dismiss."""
 
-    open_requested = Signal()
-
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("overdue")
-        self.setStyleSheet(_BANNER_STYLE)
-        self.lines: list[str] = []
-        sign = QLabel()
-        sign.setPixmap(icon("overdue").pixmap(QSize(28, 28)))
-        sign.setAccessibleName(self.tr("Overdue"))
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.open_button = QPushButton(icon("sign-off"), self.tr("&Open the sign-off list"))
-        self.open_button.setAccessibleName(self.tr("Open the sign-off list"))
-        self.open_button.clicked.connect(self._open)
-        self.dismiss_button = QToolButton()
-        self.dismiss_button.setText(self.tr("Dismiss"))
-        self.dismiss_button.setAccessibleName(self.tr("Dismiss the overdue alert"))
-        self.dismiss_button.clicked.connect(self.dismiss)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(10, 6, 10, 6)
-        row.addWidget(sign)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.open_button)
-        row.addWidget(self.dismiss_button)
-        self.hide()
-
-    def announce(self, lines: list[str]) -> None:
-        """Add these lines to what is shown (the newest last) and show the banner."""
-        self.lines.extend(lines)
-        shown = self.lines[-_SHOWN_LINES:]
-        text = "\n".join(shown)
-        if len(self.lines) > len(shown):
-            more = self.tr("(and %1 earlier)").replace("%1", str(len(self.lines) - len(shown)))
-            text += "\n" + more
-        self.text.setText(text)
-        self.text.setAccessibleName(text)
-        self.setAccessibleName(self.tr("Overdue alert: %1").replace("%1", text))
-        self.show()
-
-    def dismiss(self) -> None:
-        self.lines.clear()
-        self.hide()
-
-    def _open(self) -> None:
-        self.open_requested.emit()
-        self.dismiss()
+        super().__init__(
+            "overdue",
+            _BANNER_STYLE,
+            "overdue",
+            self.tr("Overdue alert"),
+            "sign-off",
+            self.tr("&Open the sign-off list"),
+            parent,
+        )
 
 
 class SignoffAlerts(QObject):
