@@ -18,7 +18,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
@@ -387,6 +387,13 @@ class CustodyCaseWindow(QWidget):
         dialog.open()
 
     # --- closing the window -------------------------------------------------------------
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # The idle lock hides every window, and signing out at the lock screen closes them
+        # unasked: save what was typed now (a case has no draft), while it is still there.
+        if self.dirty and not self._closing and self.may_record:
+            self.save()
+        super().hideEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closing or not self.dirty or not self.isVisible():

@@ -607,3 +607,17 @@ def test_closing_with_unsaved_details_asks_first(qtbot, on_shift, answer) -> Non
     qtbot.waitUntil(lambda: not window.isVisible())
     court = stored(on_shift, case.id).content.get("court")
     assert court == ("Northtown Youth Court" if answer == "save" else None)
+
+
+def test_typing_is_saved_when_the_idle_lock_hides_the_window(qtbot, on_shift) -> None:  # type: ignore[no-untyped-def]
+    """A case has no draft: the lock hides every window, and signing out at the lock screen
+    closes them without asking, so what was typed is saved as the window is hidden."""
+    case = custody.open_case(on_shift, OPENING)
+    window = open_window(qtbot, on_shift, case.id)
+    window.fields.editors["court"].setText("Northtown Youth Court")
+    assert window.dirty
+    window.hide()
+    assert stored(on_shift, case.id).content.get("court") == "Northtown Youth Court"
+    assert not window.dirty
+    window.close()  # hidden and clean: closes without a question
+    assert not window.isVisible()
