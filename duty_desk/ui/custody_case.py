@@ -223,6 +223,7 @@ class CustodyCaseWindow(QWidget):
                 self.case = service.get_case(self.session, self.case_id)
             except DutyDeskError as error:
                 self.error.show_message(str(error))
+                self.may_record = False  # never a blank form that would open a second case
         if self.case is not None:
             self.fields.set_content(self.case.content)
         if self.may_record:
@@ -367,8 +368,11 @@ class CustodyCaseWindow(QWidget):
 
     def close_or_reopen(self) -> None:
         """Ctrl+Shift+L: the outcome dialog for an open case; for a closed one, reopen."""
-        if self.case is not None and self.may_record:
-            self._open(closing_dialog(self.session, self.case, self._write, self))
+        if self.case is None or not self.may_record:
+            return
+        if self.case.open and self.dirty and not self.save():
+            return  # the details typed are stored before the case closes, or it stays open
+        self._open(closing_dialog(self.session, self.case, self._write, self))
 
     def decide(self) -> None:
         """Ctrl+Shift+D: the council's decision, on the case's enquiry, through sign-off."""

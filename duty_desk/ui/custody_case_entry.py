@@ -263,10 +263,23 @@ class StepEntry(QGroupBox):
                 found["provider_id"] = provider.id
         if kind == "placement_approached":
             found["answer"] = self.answer.value()
-        if kind in WHO_KINDS:
+        if kind in WHO_KINDS or not self.by.isHidden():
             found["by"] = self.by.value()
         found["note"] = self.note.value()
-        return {k: v for k, v in found.items() if v is not None}
+        return self._kept({k: v for k, v in found.items() if v is not None})
+
+    def _kept(self, found: dict[str, Any]) -> dict[str, Any]:
+        """A correction keeps what the row cannot show as stored: a note's line breaks, and
+        the directory entry of a placement retired since (its name is unchanged)."""
+        loaded = self._loaded
+        if self.correcting is None or loaded is None:
+            return found
+        if found.get("note") == " ".join(str(loaded.get("note", "")).split()):
+            found["note"] = loaded["note"]
+        same_place = found.get("placement") == loaded.get("placement")
+        if same_place and "provider_id" in loaded and "provider_id" not in found:
+            found["provider_id"] = loaded["provider_id"]
+        return found
 
     def submit(self) -> None:
         """Return: a skipped time is refused here; a repeated one asks which; else submitted."""
@@ -277,6 +290,8 @@ class StepEntry(QGroupBox):
         if self.when.ambiguous():
             self._ask_which()
             return
+        if self.correcting is None and not self.when.touched:
+            self.when.set_now()  # a time left as it was when the row was last reset is now
         self.submitted.emit(self.step())
 
     def _ask_which(self) -> None:
@@ -320,6 +335,7 @@ class StepEntry(QGroupBox):
     def reset(self) -> None:
         """Empty again, the time now, focus on what happened (after adding or cancelling)."""
         self.correcting = None
+        self._loaded: dict[str, Any] | None = None
         self.setTitle(self.tr("Add what happened — Return adds it"))
         self.kind.set_value(None)
         self.when.set_now()
@@ -337,6 +353,7 @@ class StepEntry(QGroupBox):
         """Fill the row with a step to correct; Return saves the correction, Escape cancels."""
         self.reset()
         self.correcting = step["id"]
+        self._loaded = step
         label = STEP_KINDS.get(step["kind"], step["kind"])
         self.setTitle(
             self.tr("Correcting “%1” at %2 — Return saves the correction, Escape cancels")
@@ -349,6 +366,8 @@ class StepEntry(QGroupBox):
         self.answer.set_value(step.get("answer", "awaiting"))
         self.by.setText(step.get("by", ""))
         self.note.setText(step.get("note", ""))
+        if step.get("by"):  # whoever was recorded stays in sight, whatever the kind
+            self._show("by", True)
         self.add_button.setText(self.tr("Save correction   Return"))
         self.cancel_button.show()
         self.kind.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -151,6 +151,7 @@ class CloseDialog(QDialog):
         self.setWindowTitle(self.tr("Close %1 — Duty Desk").replace("%1", reference))
         self.setMinimumWidth(760)
         self._close = close
+        self._age = content.get("age_at_charge")  # the serious-harm reason needs 12 or over
         self.editors: dict[str, Any] = {}
         self.problems: dict[str, FieldProblem] = {}
         self.rows: dict[str, tuple[QLabel, QWidget]] = {}
@@ -246,7 +247,7 @@ class CloseDialog(QDialog):
 
     def show_concerns(self) -> None:
         """Live: a certificate reason Code C says is not a ground, said as it is typed."""
-        found = custody.code_c_concerns(self.outcome())
+        found = custody.code_c_concerns({**self.outcome(), "age_at_charge": self._age})
         # Code C's note is right above: the warning need not repeat it.
         self.concerns.setText(
             "\n".join(" ".join(c.replace(CODE_C_NOTE, "").split()) for c in found)

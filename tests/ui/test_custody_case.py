@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 
 from duty_desk.domain.custody_choices import CODE_C_NOTE
+from duty_desk.domain.events import format_instant
 from duty_desk.domain.roles import Role
 from duty_desk.domain.signoff import SignoffState
 from duty_desk.services import custody, providers, signoff
@@ -621,3 +622,52 @@ def test_typing_is_saved_when_the_idle_lock_hides_the_window(qtbot, on_shift) ->
     assert not window.dirty
     window.close()  # hidden and clean: closes without a question
     assert not window.isVisible()
+
+
+def test_a_correction_keeps_who_and_the_notes_line_breaks(qtbot, on_shift) -> None:  # type: ignore[no-untyped-def]
+    case = custody.open_case(on_shift, OPENING)
+    step = {"kind": "request_received", "at": "2026-11-21T22:10:00.000000Z"}
+    step |= {"by": "Sgt Aled Pryce", "note": "Rang from the desk.\nCall back on the direct line."}
+    custody.add_step(on_shift, case.id, step, case.updated_at)
+    window = open_window(qtbot, on_shift, case.id)
+    press(qtbot, KEY.Key_3, CTRL)
+    window.table.setFocus()
+    window.table.setCurrentIndex(window.timeline.index(0, 0))
+    press(qtbot, KEY.Key_F2)
+    assert window.entry.by.isVisibleTo(window.entry)  # whoever was recorded stays in sight
+    press(qtbot, KEY.Key_Tab)
+    type_text(qtbot, "211120262215")
+    press(qtbot, KEY.Key_Return)
+    (corrected,) = stored(on_shift, case.id).steps
+    assert corrected["at"] == "2026-11-21T22:15:00.000000Z"
+    assert corrected["by"] == "Sgt Aled Pryce"
+    assert corrected["note"] == "Rang from the desk.\nCall back on the direct line."
+
+
+def test_a_time_left_untouched_is_the_moment_return_is_pressed(qtbot, on_shift, clock) -> None:  # type: ignore[no-untyped-def]
+    """The row's time is set when it is emptied; a step added an hour later without
+    touching the time happened then, not when the window was opened."""
+    window = timeline_window(qtbot, on_shift)
+    clock.advance(minutes=55)
+    type_text(qtbot, "Ar")
+    press(qtbot, KEY.Key_Return)
+    (step,) = stored(on_shift, window.case_id).steps
+    assert step["at"] == format_instant(clock())
+
+
+def test_a_case_that_cannot_be_read_never_becomes_a_new_case(qtbot, on_shift) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, on_shift, "3f2a0c1e-0000-4000-8000-000000000000")
+    assert window.error.isVisible() and "not on this desk" in window.error.text()
+    press(qtbot, KEY.Key_S, CTRL)
+    assert not window.save_action.isEnabled()
+    assert custody.open_cases(on_shift) == []
+
+
+def test_closing_the_case_stores_the_details_typed_first(qtbot, on_shift) -> None:  # type: ignore[no-untyped-def]
+    case = custody.open_case(on_shift, OPENING)
+    window = open_window(qtbot, on_shift, case.id)
+    window.fields.editors["court"].setText("Northtown Youth Court")
+    press(qtbot, KEY.Key_L, CTRL_SHIFT)
+    dialog_of(qtbot, window, CloseDialog)
+    assert stored(on_shift, case.id).content.get("court") == "Northtown Youth Court"
+    assert not window.dirty
