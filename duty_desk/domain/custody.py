@@ -205,9 +205,21 @@ _NOT_GROUNDS = re.compile(
 )
 
 
+SERIOUS_HARM_FROM = 12  # s.38(6)(b): only a young person of 12 or over, and no secure bed
+
+
 def code_c_concerns(content: Mapping[str, Any]) -> list[str]:
-    """Where a certificate's stated reason looks like one Code C says is not a ground."""
-    if content.get("certificate_reason") != "impracticable":
+    """Where a certificate's stated reason looks like one Code C says is not a ground, or
+    the serious-harm reason is given for a child it cannot apply to."""
+    reason = content.get("certificate_reason")
+    age = content.get("age_at_charge")
+    if reason == "no_secure_serious_harm" and age is not None and age < SERIOUS_HARM_FROM:
+        return [
+            f"The certificate gives the serious-harm reason, but the young person is {age}: "
+            f"PACE s.38(6)(b) applies only from age {SERIOUS_HARM_FROM}. Challenge the "
+            "certificate and escalate."
+        ]
+    if reason != "impracticable":
         return []
     stated = content.get("certificate_text", "")
     words = sorted({m.group(0).lower() for m in _NOT_GROUNDS.finditer(stated)})

@@ -80,7 +80,7 @@ def test_deciding_asks_for_sign_off_and_the_panel_says_who_and_by_when(  # type:
     assert panel.deadline.text() == "Due by Sun 22/11/2026 01:10 — 2 h 00 min left"
     assert "No further action on an abuse concern" in panel.reasons.text()
     assert "(rule nfa-abuse)" in panel.reasons.text()
-    assert "Rules version default-2026-11" in panel.rules.text()
+    assert "Rules version default-2026-11b" in panel.rules.text()
     assert window.status.text() == (
         "Decided at 23:10. Not final yet: awaiting sign-off by a senior practitioner "
         "or higher, due by Sun 22/11/2026 01:10."

@@ -34,10 +34,10 @@ def test_check_names_the_line_and_install_keeps_the_rules_in_force(
     )
     refused = _cli(paths, "admin", "rules", "install", str(bad))
     assert refused.returncode == 2 and f"line {line}" in refused.stderr
-    assert rules_in_force(admin).rules.version == "default-2026-11"
+    assert rules_in_force(admin).rules.version == "default-2026-11b"
 
     good = tmp_path / "council-v2.toml"
-    good.write_text(default_text().replace('"default-2026-11"', '"marlshire-3"'))
+    good.write_text(default_text().replace('"default-2026-11b"', '"marlshire-3"'))
     assert _cli(paths, "admin", "rules", "check", str(good)).returncode == 0
     installed = _cli(paths, "admin", "rules", "install", str(good))
     assert installed.returncode == 0, installed.stderr

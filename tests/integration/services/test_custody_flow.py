@@ -353,9 +353,12 @@ def test_refusing_accommodation_waits_for_a_manager_then_is_approved(  # type: i
     assert custody.get_case(on_shift, case.id, record_view=False).signoff_state == "approved"
 
 
-def test_disputing_a_secure_request_waits_for_a_manager(on_shift, clock) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("kind", ["pace_secure_not_justified", "pace_secure_not_available"])
+def test_disputing_or_failing_a_secure_request_waits_for_a_manager(  # type: ignore[no-untyped-def]
+    on_shift, clock, kind
+) -> None:
     case = opened(on_shift, clock, request_type="secure")
-    decision = {"decision_type": "pace_secure_not_justified", "rationale": "No risk of harm."}
+    decision = {"decision_type": kind, "rationale": "No risk of harm."}
     custody.decide(on_shift, case.id, decision | {"risk_rating": "medium"})
     found = signoff.signoff_of(on_shift, case.enquiry_id)
     assert found is not None and found.state is SignoffState.AWAITING

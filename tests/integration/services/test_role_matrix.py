@@ -277,7 +277,7 @@ def _alongside(session: SignedIn, other: SignedIn) -> None:
     assert other.person.username == _someone_else(session) and other.desk is session.desk
 
 
-COUNCIL_RULES = rules.default_text().replace('"default-2026-11"', '"council-2027-01"')
+COUNCIL_RULES = rules.default_text().replace('"default-2026-11b"', '"council-2027-01"')
 
 
 def _installed(session: SignedIn, found: rules.RulesInForce) -> None:
@@ -588,7 +588,7 @@ MATRIX: dict[str, Command] = {
     "rules.rules_in_force": Command(
         None,
         rules.rules_in_force,
-        lambda s, found: assert_true(found.rules.version == "default-2026-11"),
+        lambda s, found: assert_true(found.rules.version == "default-2026-11b"),
     ),
     "rules.install_rules": Command(
         Permission.MANAGE_RULES,

@@ -107,13 +107,13 @@ def test_an_administrator_installs_rules(admin, on_shift, approvers, paths, cloc
     assert found.due_at == clock.now + timedelta(minutes=30)
     decided = events_of_type(paths.database, admin.desk.db_key, "enquiry.decided")
     assert [e["payload"]["signoff"]["rules_version"] for e in decided] == [
-        "default-2026-11",
+        "default-2026-11b",
         "council-2027-01",
     ]
     # A decision made before keeps the rules it was judged by.
     earlier = signoff.signoff_of(on_shift, before.id)
     assert earlier is not None and earlier.state is SignoffState.NOT_NEEDED
-    assert earlier.requirement.rules_version == "default-2026-11"
+    assert earlier.requirement.rules_version == "default-2026-11b"
     approved = signoff.approve(approvers["morgan"], after.id, 1)
     assert approved.state is SignoffState.APPROVED
     [event] = events_of_type(paths.database, admin.desk.db_key, "signoff.approved")
@@ -142,7 +142,7 @@ def test_a_refused_file_names_the_line_and_changes_nothing(  # type: ignore[no-u
 ) -> None:
     if previous == "installed":
         rules.install_rules(admin, COUNCIL, "council.toml")
-    expected = "council-2027-01" if previous == "installed" else "default-2026-11"
+    expected = "council-2027-01" if previous == "installed" else "default-2026-11b"
     in_force = rules.rules_in_force(admin)
     installs = events_of_type(paths.database, admin.desk.db_key, "rules.installed")
     for case, (text, line, fragment) in REFUSED.items():

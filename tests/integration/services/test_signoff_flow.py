@@ -37,7 +37,7 @@ def test_nothing_required_is_final_at_once(on_shift) -> None:  # type: ignore[no
     enquiry = decided(on_shift, decision_type="welfare_visit")
     found = signoff.signoff_of(on_shift, enquiry.id)
     assert found is not None and found.state is SignoffState.NOT_NEEDED
-    assert found.state.final and found.requirement.rules_version == "default-2026-11"
+    assert found.state.final and found.requirement.rules_version == "default-2026-11b"
 
 
 def test_no_voice_and_no_reason_is_blocked(on_shift) -> None:  # type: ignore[no-untyped-def]

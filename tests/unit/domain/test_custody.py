@@ -306,3 +306,12 @@ def test_between_is_utc_subtraction_across_the_change_nights() -> None:
 def test_between_is_never_negative_and_none_without_both_ends() -> None:
     assert between(NOW, NOW - timedelta(hours=1)) == timedelta(0)
     assert between(None, NOW) is None and between(NOW, None) is None
+
+
+@pytest.mark.parametrize(("age", "concerned"), [(10, True), (11, True), (12, False), (17, False)])
+def test_the_serious_harm_reason_is_questioned_under_12(age: int, concerned: bool) -> None:
+    content = {"age_at_charge": age, "certificate_reason": "no_secure_serious_harm"}
+    found = custody.code_c_concerns(content | {"certificate_text": "No secure bed."})
+    assert bool(found) is concerned
+    if concerned:
+        assert f"the young person is {age}" in found[0] and "from age 12" in found[0]

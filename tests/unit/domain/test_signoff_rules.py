@@ -59,7 +59,7 @@ def rule(ident: str, when: str, then: str) -> str:
 
 def test_the_default_file_parses() -> None:
     rules = parsed(DEFAULT)
-    assert rules.version == "default-2026-11"
+    assert rules.version == "default-2026-11b"
     assert [r.id for r in rules.rules] == [
         "voice-missing",
         "nfa-abuse",
@@ -102,7 +102,7 @@ def test_the_default_rules_require(changes, rule_ids, grade, within, confirm, re
     assert required.verbal is (grade is not None)
     assert (required.confirm_within_hours, required.reason_required) == (confirm, reason)
     assert required.needed is (grade is not None) and not required.blocks
-    assert required.rules_version == "default-2026-11"
+    assert required.rules_version == "default-2026-11b"
 
 
 def test_the_default_blocks_a_decision_without_the_childs_voice() -> None:
