@@ -52,11 +52,12 @@ def open_case(
     content = rules.clean(_details(fields))
     now = session.desk.clock()
     _refuse(rules.opening_problems(content, now))
-    if enquiry_id is None:
-        enquiry_id = enquiries.create_enquiry(session, _enquiry_fields(content)).enquiry.id
+    police_enquiry = None if enquiry_id else enquiries.clean(_enquiry_fields(content))
     case_id = str(uuid.uuid4())
-    with session.uow() as uow:
-        if enquiry_store.get_enquiry(uow.session, enquiry_id) is None:
+    with session.uow() as uow:  # the enquiry and the case together, or neither
+        if police_enquiry is not None:
+            enquiry_id = enquiries.record_created(session, uow, police_enquiry, now)
+        elif enquiry_store.get_enquiry(uow.session, enquiry_id or "") is None:
             raise NotFound("That enquiry is not on this desk.")
         payload = {
             "reference": _next_reference(session, uow, now),

@@ -48,14 +48,21 @@ def create_enquiry(session: SignedIn, fields: Mapping[str, Any]) -> Saved:
     authorize(session, Permission.RECORD_ENQUIRIES)
     content = clean(fields)
     now = session.desk.clock()
-    content.setdefault("received_at", format_instant(now))
-    enquiry_id = str(uuid.uuid4())
     with session.uow() as uow:
-        payload = _payload(session, uow, {}, content, version=1)
-        payload["reference"] = _next_reference(session, uow, now)
-        uow.record(NewEvent("enquiry", enquiry_id, "enquiry.created", payload))
+        enquiry_id = record_created(session, uow, content, now)
         uow.commit()
         return _saved(uow, enquiry_id, now)
+
+
+def record_created(session: SignedIn, uow: UnitOfWork, content: Content, now: datetime) -> str:
+    """Record a new enquiry inside the caller's unit of work (a custody case opens its
+    police enquiry in the same transaction); returns its id. ``content`` is clean."""
+    content.setdefault("received_at", format_instant(now))
+    enquiry_id = str(uuid.uuid4())
+    payload = _payload(session, uow, {}, content, version=1)
+    payload["reference"] = _next_reference(session, uow, now)
+    uow.record(NewEvent("enquiry", enquiry_id, "enquiry.created", payload))
+    return enquiry_id
 
 
 def save_enquiry(
