@@ -249,9 +249,17 @@ def _utc(moment: datetime, name: str) -> datetime:
     return moment.astimezone(UTC)
 
 
+_MOMENTS = tuple(f.name for f in fields(Instants) if f.name != "reviews")
+
+
 def _in_utc(instants: Instants) -> Instants:
     """The same instants with UTC tzinfo: aware datetimes sharing one zone subtract as wall
     clocks in Python, which would get the change nights wrong."""
+    moments = [getattr(instants, name) for name in _MOMENTS]
+    if all(m is None or m.tzinfo is UTC for m in moments) and all(
+        r.tzinfo is UTC for r in instants.reviews
+    ):
+        return instants  # as the store gives them: nothing to convert (the tick's fast path)
     changed: dict[str, Any] = {}
     for field in fields(Instants):
         value = getattr(instants, field.name)
