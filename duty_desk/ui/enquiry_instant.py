@@ -197,8 +197,8 @@ class InstantField(QWidget):
         if self.ambiguous():
             return self.tr(
                 "%1 happened twice that night (the clocks went back): this is taken as the "
-                "first, British Summer Time. If it was the second, type it an hour later and "
-                "add a note."
+                "first, British Summer Time. If it was the second (GMT), it happened an hour "
+                "after the time this records: say so in a note."
             ).replace("%1", shown.toString("HH:mm"))
         if self._skipped(first):
             return self.tr(

@@ -35,6 +35,10 @@ def test_a_typed_time_in_the_repeated_hour_is_flagged_but_not_blocking(qtbot) ->
     assert field.ambiguous()
     assert "happened twice" in (field.problem() or "")
     assert field.value() == "2026-10-25T00:20:00.000000Z"  # the first 01:20, BST
+    # The advice must not send the worker to a wrong time: typing 02:20 would be 02:20 GMT,
+    # an hour after the second 01:20 (01:20 GMT).
+    assert "type it an hour later" not in (field.problem() or "")
+    assert "an hour after the time this records" in (field.problem() or "")
 
 
 def test_a_typed_time_the_clocks_skipped_is_flagged(qtbot) -> None:  # type: ignore[no-untyped-def]
