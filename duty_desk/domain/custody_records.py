@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -30,14 +30,15 @@ class Case:
     enquiry_reference: str | None = None
     decision_type: str | None = None
     signoff_state: str = ""
+    # What happened when, worked out once from the steps: the clocks read it every tick.
+    instants: Instants = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "instants", custody.instants(self.steps, self.closed_at))
 
     @property
     def open(self) -> bool:
         return self.status == "open"
-
-    @property
-    def instants(self) -> Instants:
-        return custody.instants(self.steps, self.closed_at)
 
     @property
     def name(self) -> str:

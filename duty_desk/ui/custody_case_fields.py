@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -40,7 +39,7 @@ from duty_desk.ui.enquiry_fields_widgets import (
     TextField,
     YesNoField,
 )
-from duty_desk.ui.enquiry_sections import FieldProblem, with_mnemonic
+from duty_desk.ui.enquiry_sections import FieldProblem, with_mnemonic, with_problem_line
 
 Clock = Callable[[], datetime]
 
@@ -90,15 +89,8 @@ class CaseFields(QObject):
     def _add_editor(self, field: Field) -> None:
         editor = self._editor(field)
         editor.changed.connect(self._changed)
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(editor)
-        self.problems[field.name] = FieldProblem()
-        column.addWidget(self.problems[field.name])
+        self.boxes[field.name], self.problems[field.name] = with_problem_line(editor)
         self.editors[field.name] = editor
-        self.boxes[field.name] = box
 
     def _editor(self, field: Field) -> Any:
         label, kind = self.tr(field.label), field.kind

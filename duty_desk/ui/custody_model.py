@@ -30,19 +30,11 @@ from duty_desk.domain.custody_clocks import (
 from duty_desk.domain.custody_records import Case
 from duty_desk.services.lists import decision_types
 from duty_desk.ui.enquiry_model import ID_ROLE, short_time, signoff_label
-from duty_desk.ui.list_table_model import ListTableModel
+from duty_desk.ui.list_table_model import Column, ColumnsModel
 from duty_desk.ui.widgets import icon
 
 _Index = QModelIndex | QPersistentModelIndex
 NOT_RECORDED = "—"
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    title: str
-    tip: str
-    sample: str = ""  # text as wide as the column starts ("": as wide as its title)
 
 
 WARNING_ICON = "overdue"  # the red warning sign: a young person in a cell waits on it
@@ -157,7 +149,7 @@ class Entry:
 # --- the model -----------------------------------------------------------------------------
 
 
-class CustodyModel(ListTableModel):
+class CustodyModel(ColumnsModel):
     """``Case`` rows: open ones longest-running first with their clocks, or (``closed``)
     closed ones newest first with their outcome."""
 
@@ -168,11 +160,8 @@ class CustodyModel(ListTableModel):
         closed: bool = False,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(CLOSED_COLUMNS if closed else OPEN_COLUMNS, parent)
         self.closed = closed
-        self.columns = CLOSED_COLUMNS if closed else OPEN_COLUMNS
-        self.COLUMNS = tuple(c.title for c in self.columns)
-        self._keys = [c.key for c in self.columns]
         self._clock = clock
         self.thresholds = Thresholds()
         self.rows: list[Case] = []
@@ -224,22 +213,6 @@ class CustodyModel(ListTableModel):
         return [entry for entry in self.entries if entry.warnings]
 
     # --- Qt -------------------------------------------------------------------------------
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr(self.columns[section].tip)
-        return super().headerData(section, orientation, role)
 
     def data(self, index: _Index, role: int = 0) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.entries):

@@ -107,6 +107,18 @@ class FieldProblem(QLabel):
         self.setVisible(bool(lines))
 
 
+def with_problem_line(editor: QWidget) -> tuple[QWidget, FieldProblem]:
+    """The editor with the line under it that says what is wrong with it."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(editor)
+    problem = FieldProblem()
+    column.addWidget(problem)
+    return box, problem
+
+
 class EnquiryFields(QObject):
     """The editors, their layout, and the content they hold."""
 
@@ -137,15 +149,8 @@ class EnquiryFields(QObject):
     def _add_editor(self, field: Field) -> None:
         editor = self._editor(field)
         editor.changed.connect(lambda name=field.name: self._changed(name))
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(editor)
-        self.problems[field.name] = FieldProblem()
-        column.addWidget(self.problems[field.name])
+        self.boxes[field.name], self.problems[field.name] = with_problem_line(editor)
         self.editors[field.name] = editor
-        self.boxes[field.name] = box
 
     def _editor(self, field: Field) -> Any:
         label, kind = self.tr(field.label), field.kind

@@ -4,7 +4,6 @@ first), with the time left said in words and an icon once it is overdue."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,18 +14,10 @@ from duty_desk.domain.clock import LONDON
 from duty_desk.domain.signoff import SignoffState
 from duty_desk.services.signoff import QueueItem
 from duty_desk.ui.enquiry_model import ID_ROLE, short_time
-from duty_desk.ui.list_table_model import ListTableModel
+from duty_desk.ui.list_table_model import Column, ColumnsModel
 from duty_desk.ui.widgets import icon
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    title: str
-    tip: str
-    sample: str = ""  # text as wide as the column starts ("": as wide as its title)
 
 
 _TIME_LEFT = Column("time_left", "Time left", "Until the time limit", "OVERDUE by 1 h 55 min")
@@ -78,17 +69,14 @@ def span(delta: timedelta) -> str:
     return f"{minutes} min"
 
 
-class QueueModel(ListTableModel):
+class QueueModel(ColumnsModel):
     """``QueueItem`` rows in the order the service gives (oldest first); ``mine`` shows a
     worker's own decisions (their sign-off state) rather than an approver's queue."""
 
     def __init__(
         self, clock: Callable[[], datetime], *, mine: bool = False, parent: QObject | None = None
     ) -> None:
-        super().__init__(parent)
-        self.columns = MINE_COLUMNS if mine else QUEUE_COLUMNS
-        self.COLUMNS = tuple(c.title for c in self.columns)
-        self._keys = [c.key for c in self.columns]
+        super().__init__(MINE_COLUMNS if mine else QUEUE_COLUMNS, parent)
         self._clock = clock
         self.rows: list[QueueItem] = []
 
@@ -113,22 +101,6 @@ class QueueModel(ListTableModel):
         if self.rows:
             last = len(self.rows) - 1
             self.dataChanged.emit(self.index(0, 0), self.index(last, 0))
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr(self.columns[section].tip)
-        return super().headerData(section, orientation, role)
 
     def data(self, index: _Index, role: int = 0) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
