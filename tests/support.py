@@ -16,14 +16,9 @@ from typing import Any
 import sqlcipher3.dbapi2 as sqlcipher
 
 from duty_desk.services.paths import DeskPaths
+from duty_desk.store.guards import EVENTS_REFUSE_DELETE, EVENTS_REFUSE_UPDATE
 
-# The SQL of duty_desk/store/migrations/versions/0001_initial.py, to put the guards back.
-GUARD_SQL = (
-    "CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events "
-    "BEGIN SELECT RAISE(ABORT, 'events are immutable: UPDATE refused'); END",
-    "CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events "
-    "BEGIN SELECT RAISE(ABORT, 'events are immutable: DELETE refused'); END",
-)
+GUARD_SQL = (EVENTS_REFUSE_UPDATE, EVENTS_REFUSE_DELETE)
 CLI_SECRETS = (
     "DUTY_DESK_PASSWORD",
     "DUTY_DESK_NEW_PASSWORD",

@@ -54,14 +54,27 @@ class Permission(Enum):
     MANAGE_RULES = "manage_rules"
     MANAGE_PROVIDERS = "manage_providers"
     VIEW_FIGURES = "view_figures"  # aggregate monitoring figures: no names, no identifiers
+    SYNC = "sync"  # exchange events with the day service now
+    CONFIGURE_SYNC = "configure_sync"  # set the day service's address, team and password
+    SUBMIT_HANDOVER = "submit_handover"  # hand the night over to the day team
+    RECEIVE_HANDOVER = "receive_handover"  # the inbox: acknowledge, return, export
+    MANAGE_ALERTS = "manage_alerts"  # the day team's "known tonight" alerts
+    RESOLVE_CONFLICTS = "resolve_conflicts"
+    PURGE = "purge"  # purge acknowledged records from this laptop now
 
 
-_EVERYONE = frozenset({Permission.CHANGE_OWN_PASSWORD})
+_EVERYONE = frozenset({Permission.CHANGE_OWN_PASSWORD, Permission.SYNC})
 
 # Practitioners record and read enquiries; the day team reads them; administrators run the
 # desk but do not read children's records.
 _PRACTICE = frozenset(
-    {Permission.RECORD_ENQUIRIES, Permission.VIEW_ENQUIRIES, Permission.RUN_SHIFTS}
+    {
+        Permission.RECORD_ENQUIRIES,
+        Permission.VIEW_ENQUIRIES,
+        Permission.RUN_SHIFTS,
+        Permission.SUBMIT_HANDOVER,
+        Permission.RESOLVE_CONFLICTS,
+    }
 )
 
 _MANAGING = _PRACTICE | {
@@ -69,6 +82,7 @@ _MANAGING = _PRACTICE | {
     Permission.VIEW_PEOPLE,
     Permission.VERIFY_AUDIT,
     Permission.VIEW_FIGURES,
+    Permission.MANAGE_ALERTS,
 }
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -76,7 +90,13 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SENIOR_PRACTITIONER: _EVERYONE | _PRACTICE | {Permission.SIGN_OFF},
     Role.MANAGER: _EVERYONE | _MANAGING,
     Role.SENIOR_MANAGER: _EVERYONE | _MANAGING,
-    Role.DAY_TEAM: _EVERYONE | {Permission.VIEW_ENQUIRIES, Permission.VIEW_FIGURES},
+    Role.DAY_TEAM: _EVERYONE
+    | {
+        Permission.VIEW_ENQUIRIES,
+        Permission.VIEW_FIGURES,
+        Permission.RECEIVE_HANDOVER,
+        Permission.MANAGE_ALERTS,
+    },
     Role.ADMINISTRATOR: _EVERYONE
     | {
         Permission.MANAGE_PEOPLE,
@@ -86,6 +106,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MANAGE_RULES,
         Permission.MANAGE_PROVIDERS,
         Permission.VIEW_FIGURES,
+        Permission.CONFIGURE_SYNC,
+        Permission.PURGE,
     },
 }
 

@@ -210,6 +210,102 @@ class ProviderRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCInstant())
 
 
+class EventOrderRow(Base):
+    """Where the day service put each event in its one global order (set when pulled).
+
+    Every device pulls the same events in the same order, so projections folded in this
+    order come out the same everywhere; events not yet pulled back sort after them all.
+    """
+
+    __tablename__ = "event_order"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    server_order: Mapped[int] = mapped_column(Integer, unique=True)
+
+
+class SyncMetaRow(Base):
+    """This desk's sync state: acknowledged mark, pull cursor, last outcome (not personal)."""
+
+    __tablename__ = "sync_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class ConflictRow(Base):
+    """An event the conflict rules did not apply, shown to a person (a projection)."""
+
+    __tablename__ = "conflicts"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    stream_kind: Mapped[str] = mapped_column(String(40))
+    stream_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text)  # JSON
+    raised_at: Mapped[datetime] = mapped_column(UTCInstant())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCInstant(), nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class PurgeStubRow(Base):
+    """What is left of a purged record: no personal data, only proof it existed and went."""
+
+    __tablename__ = "purge_stubs"
+
+    stream_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stream_kind: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[str] = mapped_column(String(40))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    receipt: Mapped[str] = mapped_column(Text)  # JSON: who acknowledged it, when, server order
+    event_count: Mapped[int] = mapped_column(Integer)
+    purged_at: Mapped[datetime] = mapped_column(UTCInstant())
+
+
+class HandoverItemRow(Base):
+    """One item of a submitted night (an enquiry or a custody case) and its acknowledgement."""
+
+    __tablename__ = "handover_items"
+
+    item_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    item_kind: Mapped[str] = mapped_column(String(20))  # enquiry / custody
+    reference: Mapped[str] = mapped_column(String(40))
+    receiving_team: Mapped[str] = mapped_column(String(120), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    awaiting: Mapped[str] = mapped_column(Text)  # what still awaits sign-off or confirmation
+    device_id: Mapped[str] = mapped_column(String(36))
+    state: Mapped[str] = mapped_column(String(20), index=True)  # submitted/acknowledged/returned
+    submitted_at: Mapped[datetime] = mapped_column(UTCInstant())
+    submitted_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    due_at: Mapped[datetime] = mapped_column(UTCInstant(), index=True)  # 09:00, working day
+    acknowledged_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    acknowledged_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCInstant(), nullable=True)
+    returned_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCInstant(), nullable=True)
+    returned_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    case_system_ref: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    referenced_at: Mapped[datetime | None] = mapped_column(UTCInstant(), nullable=True)
+
+
+class AlertRow(Base):
+    """A "known tonight" alert from the day team: a child likely to need the duty team."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    child_name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    dob: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    plan: Mapped[str] = mapped_column(Text)  # the contingency plan
+    contact: Mapped[str] = mapped_column(String(200))
+    valid_from: Mapped[str] = mapped_column(String(10))  # UK dates, ISO
+    valid_until: Mapped[str] = mapped_column(String(10), index=True)
+    active: Mapped[bool] = mapped_column(Boolean)
+    added_by: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCInstant())
+
+
 SEARCH_TABLE = "enquiry_search"  # FTS5 (trigram) over names, dates, address, reference, text
 
 PROJECTION_TABLES = (
@@ -222,4 +318,8 @@ PROJECTION_TABLES = (
     RulesRow.__table__,
     CustodyRow.__table__,
     ProviderRow.__table__,
+    ConflictRow.__table__,
+    PurgeStubRow.__table__,
+    HandoverItemRow.__table__,
+    AlertRow.__table__,
 )

@@ -12,8 +12,8 @@ from sqlalchemy import Connection, inspect, text
 
 from duty_desk.store.errors import StoreTooNew
 
-HEAD = "0004"
-KNOWN = ("0001", "0002", "0003", "0004")
+HEAD = "0007"
+KNOWN = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 SCRIPT_LOCATION = Path(__file__).parent
 
 

@@ -72,14 +72,35 @@ def test_unknown_role_lists_the_choices() -> None:
 # What each role may do, written out by hand from the product rules (not read from
 # PERMISSIONS): a wrong grant there must fail here.
 _P = Permission
-_PRACTICE = {_P.RECORD_ENQUIRIES, _P.VIEW_ENQUIRIES, _P.RUN_SHIFTS, _P.CHANGE_OWN_PASSWORD}
-_MANAGING = _PRACTICE | {_P.SIGN_OFF, _P.VIEW_PEOPLE, _P.VERIFY_AUDIT, _P.VIEW_FIGURES}
+_PRACTICE = {
+    _P.RECORD_ENQUIRIES,
+    _P.VIEW_ENQUIRIES,
+    _P.RUN_SHIFTS,
+    _P.CHANGE_OWN_PASSWORD,
+    _P.SYNC,
+    _P.SUBMIT_HANDOVER,
+    _P.RESOLVE_CONFLICTS,
+}
+_MANAGING = _PRACTICE | {
+    _P.SIGN_OFF,
+    _P.VIEW_PEOPLE,
+    _P.VERIFY_AUDIT,
+    _P.VIEW_FIGURES,
+    _P.MANAGE_ALERTS,
+}
 EXPECTED_PERMISSIONS = {
     Role.DUTY_SOCIAL_WORKER: _PRACTICE,
     Role.SENIOR_PRACTITIONER: _PRACTICE | {_P.SIGN_OFF},
     Role.MANAGER: _MANAGING,
     Role.SENIOR_MANAGER: _MANAGING,
-    Role.DAY_TEAM: {_P.VIEW_ENQUIRIES, _P.VIEW_FIGURES, _P.CHANGE_OWN_PASSWORD},
+    Role.DAY_TEAM: {
+        _P.VIEW_ENQUIRIES,
+        _P.VIEW_FIGURES,
+        _P.CHANGE_OWN_PASSWORD,
+        _P.SYNC,
+        _P.RECEIVE_HANDOVER,
+        _P.MANAGE_ALERTS,
+    },
     Role.ADMINISTRATOR: {
         _P.MANAGE_PEOPLE,
         _P.VIEW_PEOPLE,
@@ -89,6 +110,9 @@ EXPECTED_PERMISSIONS = {
         _P.MANAGE_PROVIDERS,
         _P.VIEW_FIGURES,
         _P.CHANGE_OWN_PASSWORD,
+        _P.SYNC,
+        _P.CONFIGURE_SYNC,
+        _P.PURGE,
     },
 }
 
