@@ -228,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     _rules_commands(_group(commands, "rules", "check, install or show the sign-off rules"))
     _signoff_commands(_group(commands, "signoff", "the sign-off queue; approve, return, verbal"))
     _custody_commands(commands)
+    _handover_commands(commands)  # the morning handover (cli_handover.py)
+    _sync_commands(commands)  # the day service, sync and conflicts (cli_sync.py)
+    _alerts_commands(commands)  # known-tonight alerts and the local purge (cli_alerts.py)
     return parser
 
 
@@ -406,6 +409,47 @@ def _custody_commands(commands: Commands) -> None:
 
     custody = _group(commands, "custody", "young people in police custody (PACE s.38(6))")
     cli_custody.register(custody, _group(commands, "providers", "the placements directory"), add)
+
+
+def _handover_commands(commands: Commands) -> None:
+    from duty_desk import cli_handover
+
+    def add(
+        group: Commands, name: str, func: Callable[..., int], help_text: str
+    ) -> argparse.ArgumentParser:
+        p = _command(group, name, _with_session(func), help_text)
+        _acting(p)
+        return p
+
+    handover = _group(commands, "handover", "submit the night; the day team's handover inbox")
+    cli_handover.register(handover, add)
+
+
+def _sync_commands(commands: Commands) -> None:
+    from duty_desk import cli_sync
+
+    def add(
+        group: Commands, name: str, func: Callable[..., int], help_text: str
+    ) -> argparse.ArgumentParser:
+        p = _command(group, name, _with_session(func), help_text)
+        _acting(p)
+        return p
+
+    cli_sync.register(commands, _command, add, _group, read_secret)
+
+
+def _alerts_commands(commands: Commands) -> None:
+    from duty_desk import cli_alerts
+
+    def add(
+        group: Commands, name: str, func: Callable[..., int], help_text: str
+    ) -> argparse.ArgumentParser:
+        p = _command(group, name, _with_session(func), help_text)
+        _acting(p)
+        return p
+
+    alerts = _group(commands, "alerts", "the day team's known-tonight alerts")
+    cli_alerts.register(commands, alerts, add)
 
 
 def _acting(p: argparse.ArgumentParser) -> None:

@@ -1,7 +1,10 @@
 """Test harness: offscreen Qt, and a real Secret Service (dbus + gnome-keyring) of our own.
 
-The suite never touches the developer's own keyring: it starts a private session bus
-and an unlocked gnome-keyring in a temporary directory, and stops them at the end.
+The suite never touches the developer's own keyring: each process that runs tests starts
+a private session bus and an unlocked gnome-keyring in a temporary directory, and stops
+them at the end. Under pytest-xdist (``./duty test`` runs the suite on every core) that
+is each worker, never the controller, so no test sees another worker's secrets: tests may
+count what the keyring holds.
 """
 
 from __future__ import annotations
@@ -23,15 +26,22 @@ os.environ.pop("PYTHON_KEYRING_BACKEND", None)
 _SECRET_SERVICE = pytest.StashKey[ExitStack]()
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def _runs_tests(config: pytest.Config) -> bool:
+    """False only in the controller of a pytest-xdist run, whose workers run the tests."""
     if hasattr(config, "workerinput"):
-        return  # an xdist worker: the controller's service is in its environment
+        return True  # a worker (xdist sets its own dist option to "no")
+    return getattr(config.option, "dist", "no") == "no" or not getattr(config.option, "tx", None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
     missing = missing_programs()
     if missing:
         raise pytest.UsageError(
             f"The tests need a real Secret Service but {', '.join(missing)} is not installed. "
             "Run the suite with ./duty test, which installs it."
         )
+    if not _runs_tests(config):
+        return
     stack = ExitStack()
     stack.enter_context(secret_service(always=True))
     config.stash[_SECRET_SERVICE] = stack

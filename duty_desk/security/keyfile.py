@@ -76,6 +76,32 @@ def new_slot(
     return sid, Slot(salt, params, nonce, wrapped)
 
 
+def new_enrolment(password: str, params: Argon2Params | None = None) -> dict[str, Any]:
+    """What lets any laptop of the team give a person a slot without knowing their password:
+    the Argon2id output of it under a fresh salt (as sensitive as a password hash; it travels
+    only inside the day service and encrypted desks, and opens nothing without a desk's own
+    device secret)."""
+    params = params or Argon2Params()
+    salt = secrets.token_bytes(16)
+    key = argon2id(password, salt, params)
+    return {"salt": b64(salt), "kdf": params.as_dict(), "key": b64(key)}
+
+
+def slot_from_enrolment(
+    device_id: str,
+    device_secret: bytes,
+    username: str,
+    enrolment: dict[str, Any],
+    db_key: bytes,
+) -> tuple[str, Slot]:
+    """The same slot ``new_slot`` makes from the password, made from an enrolment."""
+    salt, params = unb64(enrolment["salt"]), Argon2Params.from_dict(enrolment["kdf"])
+    sid = slot_id(device_secret, username)
+    kek = hkdf(unb64(enrolment["key"]) + device_secret, salt, "duty-desk slot v1")
+    nonce, wrapped = seal(kek, db_key, _aad(device_id, sid))
+    return sid, Slot(salt, params, nonce, wrapped)
+
+
 def with_entry(keyfile: KeyFile, entry: tuple[str, Slot]) -> KeyFile:
     sid, slot = entry
     return replace(keyfile, slots={**keyfile.slots, sid: slot})

@@ -12,7 +12,7 @@ from duty_desk.domain.events import SYSTEM, NewEvent
 from duty_desk.domain.roles import Permission
 from duty_desk.services.authz import authorize
 from duty_desk.services.context import SignedIn
-from duty_desk.store import projections
+from duty_desk.store import projections, purge
 from duty_desk.store.database import Store
 from duty_desk.store.unit_of_work import UnitOfWork
 
@@ -48,6 +48,11 @@ class AuditResult:
                 f"OK: {self.report.events_checked} events from {self.report.devices} "
                 "device(s); every chain is intact."
             )
+            if self.report.purged:
+                lines.append(
+                    f"{self.report.purged} of them were blanked by the local purge; each is "
+                    "listed by its purge record and matches its digest."
+                )
         return "\n".join(lines)
 
 
@@ -60,7 +65,8 @@ def check_store(store: Store, device_id: str) -> AuditResult:
                 text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
             )
         }
-        report = verify_chain(uow.events.all(), uow.chain_heads())
+        listed = purge.listed(uow.session)  # whose hashes the purge records' digests need
+        report = verify_chain(uow.events.all(), uow.chain_heads(), listed=listed)
     missing = tuple(name for name in GUARDS if name not in present)
     return AuditResult(report, missing)
 

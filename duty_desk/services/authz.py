@@ -21,6 +21,13 @@ _ACTIONS = {
     Permission.MANAGE_RULES: "install sign-off rules",
     Permission.MANAGE_PROVIDERS: "change the placements directory",
     Permission.VIEW_FIGURES: "see the monitoring figures",
+    Permission.SYNC: "sync with the day service",
+    Permission.CONFIGURE_SYNC: "set up the day service connection",
+    Permission.SUBMIT_HANDOVER: "hand the night over",
+    Permission.RECEIVE_HANDOVER: "acknowledge or return handover items",
+    Permission.MANAGE_ALERTS: "change the known-tonight alerts",
+    Permission.RESOLVE_CONFLICTS: "resolve sync conflicts",
+    Permission.PURGE: "purge acknowledged records from this laptop",
 }
 
 

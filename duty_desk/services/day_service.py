@@ -1,20 +1,12 @@
-"""The day service's database (a SQLite file is the embedded default).
-
-Only its creation lives here so far; the exchange of events arrives with sync.
-"""
+"""The embedded day service: a SQLite file beside the desk, for one machine and the demo."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import create_engine
-
-from duty_desk.sync.schema import server_metadata
+from duty_desk.sync.server import DayService
 
 
-def create_sqlite(path: Path) -> None:
-    engine = create_engine(f"sqlite+pysqlite:///{path}")
-    try:
-        server_metadata.create_all(engine)
-    finally:
-        engine.dispose()
+def create_sqlite(path: Path) -> str:
+    """Create (or bring up to date) the day service's tables in a SQLite file."""
+    return DayService.init(f"sqlite:///{path}")

@@ -131,7 +131,19 @@ def build_demo(paths: DeskPaths, clock: Clock = utc_now) -> DemoDesk:
     for night in sorted(nights, key=lambda n: -n["days_before"]):
         record_night(paths, night, last, demo_clock)
     day_service.create_sqlite(paths.day_service)
+    _send_the_night(paths, admin.username, demo_clock)
     return DemoDesk(DEMO_ACCOUNTS, DEMO_PASSWORD, created.recovery_key)
+
+
+def _send_the_night(paths: DeskPaths, person: str, clock: Clock) -> None:
+    """The demo night reaches its embedded day service, as a real night would by sync."""
+    from duty_desk.services.sync import sync_with_service
+
+    session = sign_in(paths, person, DEMO_PASSWORD, clock)
+    try:
+        sync_with_service(session.desk)
+    finally:
+        sign_out(session)
 
 
 def demo_nights() -> list[dict[str, Any]]:

@@ -76,11 +76,18 @@ def _build_desk(
     db_key = secrets.token_bytes(32)
     recovery = keyfiles.new_recovery_key()
     keyfile = keyfiles.with_recovery(keyfiles.KeyFile(device_id), recovery, db_key)
-    keyfile = keyfiles.with_slot(keyfile, secret, username, password, db_key)
+    enrolment = keyfiles.new_enrolment(password)  # other laptops make their slots from it
+    entry = keyfiles.slot_from_enrolment(device_id, secret, username, enrolment, db_key)
+    keyfile = keyfiles.with_entry(keyfile, entry)
     desk = Desk(paths, Store.create(paths.database, db_key), device_id, secret, db_key, clock)
     admin_id = str(uuid.uuid4())
     created = {"device_id": device_id, "app_version": __version__}
-    added = {"username": username, "display_name": display_name, "role": Role.ADMINISTRATOR}
+    added = {
+        "username": username,
+        "display_name": display_name,
+        "role": Role.ADMINISTRATOR,
+        "enrolment": enrolment,
+    }
     try:
         with desk.uow(Actor(admin_id, Role.ADMINISTRATOR.value)) as uow:
             uow.record(NewEvent("desk", device_id, "desk.created", created))

@@ -112,6 +112,9 @@ def _change(
         kind, version = event(current, content, now)
         if not unless_unchanged or rules.changes(current.content, content):
             payload = _payload(session, uow, current.content, content, version)
+            # What this change was made on: another laptop's change to the same version
+            # arriving by sync is then a visible conflict, never a silent overwrite.
+            payload["expected"] = format_instant(current.updated_at)
             if kind in ("enquiry.decided", "enquiry.revised"):
                 handover = parse_instant(payload["due"]["handover"])
                 role = session.person.role

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from duty_desk.domain.errors import NotFound, ValidationError
 from duty_desk.domain.events import NewEvent
@@ -50,13 +51,14 @@ def add_person(
 
     with session.uow(read_only=True) as uow:
         not_taken(uow)  # say so before the slow part
+    enrolment, slot = _enrolled(session, username, password)
     payload = {
         "username": username,
         "display_name": display_name,
         "role": role.value,
         "must_change_password": must_change_password,
+        "enrolment": enrolment,
     }
-    slot = _slot(session, username, password)
     return _record_then_rekey(
         session,
         NewEvent("person", str(uuid.uuid4()), "person.added", payload),
@@ -89,10 +91,10 @@ def reset_password(session: SignedIn, username: str, new_password: str) -> Perso
     if not person.active:
         raise ValidationError(f"{person.display_name} is disabled; their password cannot be reset.")
     check_new_password(new_password, person.username)
-    slot = _slot(session, person.username, new_password)
+    enrolment, slot = _enrolled(session, person.username, new_password)
     return _record_then_rekey(
         session,
-        NewEvent("person", person.id, "person.password_reset", {}),
+        NewEvent("person", person.id, "person.password_reset", {"enrolment": enrolment}),
         lambda kf: keyfiles.with_entry(kf, slot),
         recheck=_still_active(person),
     )
@@ -105,18 +107,25 @@ def change_own_password(session: SignedIn, current: str, new_password: str) -> N
     if current == new_password:
         raise ValidationError("Choose a password different from the current one.", "password")
     check_new_password(new_password, session.person.username)
-    slot = _slot(session, session.person.username, new_password)
+    enrolment, slot = _enrolled(session, session.person.username, new_password)
     session.person = _record_then_rekey(
         session,
-        NewEvent("person", session.person.id, "person.password_changed", {}),
+        NewEvent("person", session.person.id, "person.password_changed", {"enrolment": enrolment}),
         lambda kf: keyfiles.with_entry(kf, slot),
     )
 
 
-def _slot(session: SignedIn, username: str, password: str) -> tuple[str, Slot]:
-    """The slow part (Argon2id), done before any transaction or lock is taken."""
+def _enrolled(
+    session: SignedIn, username: str, password: str
+) -> tuple[dict[str, Any], tuple[str, Slot]]:
+    """The slow part (Argon2id), done before any transaction or lock is taken: the
+    enrolment other laptops make this person's slot from (after sync), and this desk's."""
     desk = session.desk
-    return keyfiles.new_slot(desk.device_id, desk.device_secret, username, password, desk.db_key)
+    enrolment = keyfiles.new_enrolment(password)
+    slot = keyfiles.slot_from_enrolment(
+        desk.device_id, desk.device_secret, username, enrolment, desk.db_key
+    )
+    return enrolment, slot
 
 
 def _record_then_rekey(

@@ -1,7 +1,8 @@
 """Desk settings with their defaults, in one place: ``settings.json`` in the data directory.
 
-Holds nothing secret and nothing personal: the protective marking, the idle lock and
-the appearance. Read before the first window appears, so it imports nothing it can avoid.
+Holds nothing secret and nothing personal: the protective marking, the idle lock, the
+appearance, and how many days after acknowledgement the local purge waits. Read before
+the first window appears, so it imports nothing it can avoid.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ class Settings(NamedTuple):
     idle_lock_minutes: int = 10
     appearance: str = "system"
     bank_holidays: str = "ENG"  # whose bank holidays count for due times: ENG, WLS, SCT, NIR
+    purge_after_days: int = 7  # personal data leaves the laptop this long after acknowledgement
 
 
 def checked(settings: Settings) -> Settings:
-    marking, minutes, appearance, bank_holidays = settings
+    marking, minutes, appearance = settings.marking, settings.idle_lock_minutes, settings.appearance
+    bank_holidays = settings.bank_holidays
     if not isinstance(marking, str) or not marking.strip() or len(marking) > 60:
         raise ValidationError("The protective marking must be 1 to 60 characters.", "marking")
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 120:
@@ -38,7 +41,17 @@ def checked(settings: Settings) -> Settings:
             "Northern Ireland).",
             "bank_holidays",
         )
+    _check_purge_days(settings.purge_after_days)
     return settings
+
+
+def _check_purge_days(days: object) -> None:
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
+        raise ValidationError(
+            "purge_after_days must be a whole number of days from 1 to 90: how long after the "
+            "day team acknowledges a record its personal data stays on this laptop.",
+            "purge_after_days",
+        )
 
 
 def load_settings(path: Path) -> Settings:

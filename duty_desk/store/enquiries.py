@@ -19,9 +19,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from duty_desk.domain.choices import CONCERNS
 from duty_desk.domain.enquiry import SEARCHED_FIELDS, name_key, search_text, with_changes
-from duty_desk.domain.events import Event, parse_instant
+from duty_desk.domain.events import Event, format_instant, parse_instant
 from duty_desk.domain.records import Contact, Enquiry, Shift, Status
-from duty_desk.store.schema import EnquiryChildRow, EnquiryRow, ShiftRow
+from duty_desk.store.conflicts import raise_conflict
+from duty_desk.store.schema import EnquiryChildRow, EnquiryRow, ShiftRow, SignoffRow
 
 search_index = table("enquiry_search", column("rowid"), column("body"))
 
@@ -58,12 +59,21 @@ def shift_ended(session: Session, event: Event) -> None:
 
 
 def enquiry_changed(status: Status) -> Any:
-    def project(session: Session, event: Event) -> None:
+    def project(session: Session, event: Event) -> bool:
         row = session.execute(
             select(EnquiryRow).where(EnquiryRow.id == event.stream_id)
         ).scalar_one_or_none()
         payload = event.payload
         created = row is None
+        if row is not None and _edited_elsewhere(row, payload):
+            detail = {
+                "version": payload["version"],
+                "changes": payload["changes"],
+                "type": event.type,
+                "expected": payload["expected"],
+            }
+            raise_conflict(session, event, "edited_elsewhere", detail)
+            return False
         if row is None:
             row = EnquiryRow(
                 id=event.stream_id,
@@ -82,8 +92,15 @@ def enquiry_changed(status: Status) -> Any:
             _index_children(session, row.number, content)
         if created or changed & SEARCHED_FIELDS:  # the reference is searchable from the start
             _index_text(session, row.number, content, row.reference)
+        return True
 
     return project
+
+
+def _edited_elsewhere(row: EnquiryRow, payload: Mapping[str, Any]) -> bool:
+    """Made on a state this desk has since moved past (another laptop saved first)."""
+    expected = payload.get("expected")
+    return expected is not None and expected != format_instant(row.updated_at)
 
 
 def _fill(
@@ -136,6 +153,18 @@ def _index_text(session: Session, number: int, content: Mapping[str, Any], refer
 
 def clear_search_index(session: Session) -> None:
     session.execute(delete(search_index))
+
+
+def clear_enquiry(session: Session, enquiry_id: str) -> None:
+    """Remove one enquiry's projection rows (before it is refolded from its events)."""
+    number = session.execute(
+        select(EnquiryRow.number).where(EnquiryRow.id == enquiry_id)
+    ).scalar_one_or_none()
+    if number is not None:
+        session.execute(delete(EnquiryChildRow).where(EnquiryChildRow.enquiry_number == number))
+        session.execute(delete(search_index).where(search_index.c.rowid == number))
+    session.execute(delete(SignoffRow).where(SignoffRow.enquiry_id == enquiry_id))
+    session.execute(delete(EnquiryRow).where(EnquiryRow.id == enquiry_id))
 
 
 # --- reads ------------------------------------------------------------------------------

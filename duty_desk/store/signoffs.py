@@ -27,6 +27,7 @@ from duty_desk.domain.signoff import (
     verbal_refusal,
 )
 from duty_desk.domain.signoff_rules import Requirement
+from duty_desk.store.conflicts import raise_conflict
 from duty_desk.store.schema import EnquiryRow, RulesRow, SignoffRow
 
 # --- projectors -------------------------------------------------------------------------
@@ -68,6 +69,17 @@ def _resolved(state: SignoffState) -> Any:
             refusal = approval_refusal(current, version, actor, Grade.of(event.actor_role))
         else:
             refusal = confirmation_refusal(current, version, actor)
+        if row is not None and refusal is not None and _clash(row, version, state):
+            # Two people settled the same version on different laptops before either had
+            # synced: the first in the day service's order counts; a person sees the other.
+            detail = {
+                "version": version,
+                "wanted": state.value,
+                "already": row.state,
+                "already_by": row.resolved_by,
+                "comments": event.payload.get("comments", ""),
+            }
+            raise_conflict(session, event, "signoff_clash", detail)
         if row is None or refusal is not None:
             return  # kept in the log, counts for nothing
         row.state = state.value
@@ -77,6 +89,11 @@ def _resolved(state: SignoffState) -> Any:
         _show_state(session, event.stream_id, state)
 
     return project
+
+
+def _clash(row: SignoffRow, version: int, wanted: SignoffState) -> bool:
+    settled = (SignoffState.APPROVED.value, SignoffState.RETURNED.value)
+    return row.version == version and row.state in settled and wanted.value in settled
 
 
 def verbal_recorded(session: Session, event: Event) -> None:

@@ -64,7 +64,7 @@ server_meta = Table(
 event.listen(
     server_events,
     "after_create",
-    DDL(
+    DDL(  # type: ignore[no-untyped-call]
         "ALTER TABLE server_events ADD COLUMN tx xid8 NOT NULL DEFAULT pg_current_xact_id(); "
         "CREATE INDEX ix_server_events_tx ON server_events (tx, global_seq)"
     ).execute_if(dialect="postgresql"),

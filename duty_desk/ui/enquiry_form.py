@@ -39,6 +39,7 @@ from duty_desk.domain.signoff import Signoff
 from duty_desk.services import drafts
 from duty_desk.services import enquiries as service
 from duty_desk.services.lists import decision_types
+from duty_desk.ui.enquiry_alerts import KnownTonightBox
 from duty_desk.ui.enquiry_header import (
     EnquiryHeader,
     action_button,
@@ -124,10 +125,13 @@ class EnquiryWindow(QWidget):
         self.problems.field_chosen.connect(self.fields.focus_field)
         self.previous = PreviousContactsPanel()
         self.previous.open_requested.connect(self.open_requested)
+        self.known_tonight = KnownTonightBox()  # the day team's alerts about this child
         self.problems.setFixedWidth(400)
-        for widget in (self.restored, self.error, self.fields.quick, self.previous):
+        for widget in (self.restored, self.error, self.fields.quick, self.known_tonight):
             layout.addWidget(widget)
-        for always_whole in (self.fields.quick, self.previous):  # the sections give way first
+        layout.addWidget(self.previous)
+        # The sections give way first.
+        for always_whole in (self.fields.quick, self.known_tonight, self.previous):
             always_whole.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         work = QHBoxLayout()
         work.addWidget(self.fields.tabs, 1)
@@ -433,8 +437,11 @@ class EnquiryWindow(QWidget):
     # --- earlier contacts and history ---------------------------------------------------
 
     def look_up_previous(self) -> None:
+        """Earlier contacts and tonight's alerts about the child typed (after a pause)."""
         exclude = self.enquiry.id if self.enquiry else None
-        refused = self.previous.look_up(self.session, self.fields.content(), exclude)
+        content = self.fields.content()
+        refused = self.previous.look_up(self.session, content, exclude)
+        refused = self.known_tonight.look_up(self.session, content) or refused
         if refused:
             self.error.show_message(refused)
 

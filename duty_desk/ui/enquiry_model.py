@@ -8,6 +8,7 @@ sort or filter change asks the store again and starts from the first page.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -85,6 +86,13 @@ COLUMNS = (
         "handover_due",
         "Wed 00/00 00:00",
     ),
+    Column(
+        "sync",
+        "Sync",
+        "Whether the day service holds this record's changes yet",
+        None,
+        "From the day service",
+    ),
     Column("summary", "Summary", "What happened, in one line (not sortable)", None),
 )
 _KEYS = [c.key for c in COLUMNS]
@@ -149,6 +157,7 @@ class EnquiryListModel(QAbstractTableModel):
         self.query = query or ListQuery()
         self._rows: list[EnquiryRow] = []
         self._ids: set[str] = set()
+        self._synced: dict[str, str] = {}
         self.total = 0
         self.error = ""  # the last refusal, if the latest load was refused
         if load:
@@ -203,8 +212,16 @@ class EnquiryListModel(QAbstractTableModel):
     def _reload(self, wanted: int) -> None:
         self.beginResetModel()
         self._rows, self._ids, self.total = [], set(), 0
+        self._synced = {}
         self._load(wanted)
         self.endResetModel()
+
+    def _sync_states(self, rows: list[EnquiryRow]) -> None:
+        """Each loaded record's sync state (one query a page; blank if it cannot be read)."""
+        from duty_desk.services.sync import record_states
+
+        with contextlib.suppress(DutyDeskError):
+            self._synced.update(record_states(self._session, [row.id for row in rows]))
 
     def _load(self, wanted: int) -> None:
         """Load pages until ``wanted`` rows are here or the query has no more."""
@@ -229,6 +246,7 @@ class EnquiryListModel(QAbstractTableModel):
         fresh = [row for row in rows if row.id not in self._ids]
         self._rows.extend(fresh)
         self._ids.update(row.id for row in fresh)
+        self._sync_states(fresh)
         if not rows:
             self.total = len(self._rows)  # the store has fewer than it said: stop asking
         return len(fresh)
@@ -325,6 +343,8 @@ class EnquiryListModel(QAbstractTableModel):
             return short_time(row.handover_due, weekday=True)
         if key == "signoff":
             return signoff_label(row.signoff, short=True)
+        if key == "sync":
+            return self.tr(self._synced.get(row.id, ""))
         return str(getattr(row, key))
 
     def _child(self, row: EnquiryRow, full: bool = False) -> str:

@@ -170,6 +170,8 @@ class MainWindow(QMainWindow):
             self.signoff_alerts.check()
         if hasattr(self, "custody_page"):
             self._custody_watch(work)
+        if hasattr(self, "handover_page") and self.handover_page.receiving:
+            self._handover_watch(work)  # the 09:00 escalation (ui/handover_alerts.py)
         work.addWidget(self.pages, 1)
         return work
 
@@ -186,6 +188,15 @@ class MainWindow(QMainWindow):
         work.addWidget(self.custody_alerts.banner)
         work.addWidget(self.custody_strip)
         self.custody_alerts.check()
+
+    def _handover_watch(self, work: QVBoxLayout) -> None:
+        from duty_desk.ui.handover_alerts import HandoverAlerts
+
+        button = self.place_buttons["handover"]
+        self.handover_alerts = HandoverAlerts(self.handover_page, button, self)
+        self.handover_alerts.open_inbox.connect(lambda: self.show_place("handover"))
+        work.addWidget(self.handover_alerts.banner)
+        self.handover_alerts.check()
 
     def _visible_places(self) -> list[Place]:
         role = self.session.person.role
@@ -217,6 +228,8 @@ class MainWindow(QMainWindow):
             return self._signoff_page()  # approvers record too
         if place.key == "custody" and may(self.session.person.role, Permission.RECORD_ENQUIRIES):
             return self._custody_page()
+        if place.key == "handover" and self._hands_over():
+            return self._handover_page()
         page = QWidget()
         page.setObjectName(f"place-{place.key}")
         layout = QVBoxLayout(page)
@@ -232,6 +245,11 @@ class MainWindow(QMainWindow):
             note = self.tr(
                 "Duty social workers, senior practitioners and managers track young people in "
                 "police custody here; your role does not."
+            )
+        elif place.key == "handover":
+            note = self.tr(
+                "Duty workers submit the night here and the day team acknowledges each item; "
+                "your role does neither."
             )
         else:
             note = self.tr("Nothing here yet on this desk.")
@@ -249,6 +267,22 @@ class MainWindow(QMainWindow):
             self.signoff_page.open_requested.connect(self.enquiries_page.open_enquiry_id)
             self.enquiries_page.changed.connect(self.signoff_page.refresh)  # saved, decided
         return self.signoff_page
+
+    def _hands_over(self) -> bool:
+        role = self.session.person.role
+        return may(role, Permission.RECEIVE_HANDOVER) or may(role, Permission.SUBMIT_HANDOVER)
+
+    def _handover_page(self) -> QWidget:
+        from duty_desk.ui.handover_page import HandoverPage
+
+        self.handover_page = HandoverPage(self.session, self._marking)
+        return self.handover_page
+
+    def submit_night(self) -> None:
+        """Desk → Submit the night: the Handover place, and its dialog."""
+        if hasattr(self, "handover_page") and self.handover_page.submitting:
+            self.show_place("handover")
+            self.handover_page.submit_night()
 
     def _custody_page(self) -> QWidget:
         from duty_desk.ui.custody_page import CustodyPage
@@ -270,6 +304,10 @@ class MainWindow(QMainWindow):
         for label in (self.who, self.sync_state, self.next_due):
             label.setAccessibleName(label.text())
             self.statusBar().addWidget(label, 1)
+        from duty_desk.ui.sync_status import SyncStatus
+
+        self.sync = SyncStatus(self.session, self.sync_state, self)
+        self.sync.synced.connect(self._after_sync)
         if hasattr(self, "enquiries_page"):
             self._show_next_due()
 
@@ -295,6 +333,16 @@ class MainWindow(QMainWindow):
             desk, self.tr("&Lock now"), "lock", QKeySequence("Ctrl+L"), self.lock
         )
         self._action(desk, self.tr("&Change my password…"), "key", None, self.change_password)
+        if may(self.session.person.role, Permission.SUBMIT_HANDOVER):
+            self.submit_action = self._action(
+                desk, self.tr("&Submit the night…"), "handover", None, self.submit_night
+            )
+        self._action(desk, self.tr("S&ync now"), "sync", QKeySequence("F9"), self.sync.sync_now)
+        if may(self.session.person.role, Permission.RESOLVE_CONFLICTS):
+            self._action(desk, self.tr("&Conflicts…"), None, None, self.show_conflicts)
+        if may(self.session.person.role, Permission.MANAGE_ALERTS):  # ui/alerts_panel.py
+            keys = QKeySequence("Ctrl+Shift+T")
+            self._action(desk, self.tr("Known &tonight…"), "warning", keys, self.show_alerts)
         desk.addSeparator()
         self._action(
             desk, self.tr("Sign &out"), "sign-out", QKeySequence("Ctrl+Shift+Q"), self.sign_out
@@ -319,6 +367,30 @@ class MainWindow(QMainWindow):
 
     # --- actions ------------------------------------------------------------------------
 
+    def _after_sync(self) -> None:
+        """What arrived from the day service shows at once on every open page."""
+        for name in ("enquiries_page", "custody_page", "handover_page"):
+            page = getattr(self, name, None)
+            if page is not None:
+                page.refresh()
+
+    def show_conflicts(self) -> None:
+        from duty_desk.ui.conflicts_dialog import ConflictsDialog
+
+        ConflictsDialog(self.session, self).open()
+
+    def show_alerts(self) -> None:
+        """The day team's known-tonight alerts, in a window of their own (one at a time)."""
+        from duty_desk.ui.alerts_panel import AlertsWindow
+
+        window = getattr(self, "alerts_window", None)
+        if window is None:
+            window = self.alerts_window = AlertsWindow(self.session, self._marking, self)
+        window.panel.refresh()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
     def show_place(self, key: str) -> None:
         button = self.place_buttons[key]
         button.setChecked(True)
@@ -331,6 +403,7 @@ class MainWindow(QMainWindow):
 
         self.locked = True
         self.idle.pause()
+        self.sync.pause()
         for window in QApplication.topLevelWidgets():
             if window is not self and window.isVisible():
                 window.hide()
@@ -367,6 +440,7 @@ class MainWindow(QMainWindow):
             window.show()
         self._hidden_windows.clear()
         self.idle.resume()
+        self.sync.resume()
 
     def _unlock_refused(self, error: Exception) -> None:
         self.lock_screen.sign_out_button.setEnabled(True)
@@ -454,10 +528,13 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self.idle)
         self.idle.tick.stop()
+        self.sync.pause()  # no more syncs for a session that has ended
         if hasattr(self, "signoff_page"):
             self.signoff_page.stop()  # no more reads for a session that has ended
         if hasattr(self, "custody_page"):
             self.custody_page.stop()
+        if hasattr(self, "handover_page"):
+            self.handover_page.stop()
         for window in self._hidden_windows:
             window.close()
         session, self.session = self.session, None  # type: ignore[assignment]

@@ -96,6 +96,7 @@ def test_recovery_after_the_device_secret_is_lost(desk: Recoverable, clock) -> N
         ("ABCD-EFGH-2345", "That is not a Duty Desk recovery key"),
         ("", "That is not a Duty Desk recovery key"),
     ],
+    ids=["another-desks-key", "malformed", "empty"],  # the same in every xdist worker
 )
 def test_a_wrong_recovery_key_changes_nothing(desk: Recoverable, clock, key, message) -> None:
     keyfile_before = desk.paths.keyfile.read_bytes()

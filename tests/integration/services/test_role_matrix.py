@@ -21,15 +21,17 @@ import pytest
 from sqlalchemy import select
 
 import duty_desk.services
+from duty_desk.domain.alerts import Alert
 from duty_desk.domain.custody_clocks import Thresholds
 from duty_desk.domain.custody_figures import Figures
 from duty_desk.domain.custody_records import Case, Provider
-from duty_desk.domain.errors import Forbidden
+from duty_desk.domain.errors import Forbidden, NotFound
 from duty_desk.domain.people import Person
 from duty_desk.domain.records import Change, Contact, Draft, Enquiry, Page, Saved, Shift, Status
 from duty_desk.domain.roles import PERMISSIONS, Grade, Permission, Role
 from duty_desk.domain.signoff import Signoff, SignoffState
 from duty_desk.services import (
+    alerts,
     audit,
     custody,
     custody_figures,
@@ -37,18 +39,22 @@ from duty_desk.services import (
     drafts,
     enquiries,
     enquiry_lists,
+    handover,
     people,
     providers,
+    purge,
     rules,
     shifts,
     signoff,
+    sync,
 )
 from duty_desk.services.context import SignedIn
 from duty_desk.services.enquiry_lists import ListQuery
 from duty_desk.services.paths import DeskPaths
+from duty_desk.store import alerts as alerts_store
 from duty_desk.store import custody as custody_store
 from duty_desk.store import enquiries as enquiry_store
-from duty_desk.store.schema import CustodyRow, EnquiryRow, ProviderRow
+from duty_desk.store.schema import AlertRow, CustodyRow, EnquiryRow, ProviderRow
 from tests.conftest import ADMIN_PASSWORD, PASSWORD, FakeClock
 from tests.support import copy_desk, dump_table, event_rows, raw_db
 
@@ -497,6 +503,222 @@ CUSTODY: dict[str, Command] = {
 LARCHFIELD = {"name": "Larchfield House", "type": "childrens_home", "accepts_pace": True}
 
 
+# --- the morning handover (issue 6) -------------------------------------------------------
+# The template's night is its enquiry and its custody case; set up per command, the duty
+# social worker submits it, and for the reference and the export the day team acknowledges
+# the enquiry.
+
+
+def _submitted_by_the_worker(paths: DeskPaths, role: Role) -> None:
+    worker = desk.sign_in(paths, _username(Role.DUTY_SOCIAL_WORKER), PASSWORD, FakeClock())
+    try:
+        handover.submit_night(worker)
+    finally:
+        desk.sign_out(worker)
+
+
+def _acknowledged_by_the_day_team(paths: DeskPaths, role: Role) -> None:
+    _submitted_by_the_worker(paths, role)
+    day = desk.sign_in(paths, _username(Role.DAY_TEAM), PASSWORD, FakeClock())
+    try:
+        handover.acknowledge(day, _enquiry(day).id)
+    finally:
+        desk.sign_out(day)
+
+
+def _the_night(session: SignedIn, found: list[handover.NightItem]) -> None:
+    assert [i.reference for i in found] == [_enquiry(session).reference, _case(session).reference]
+
+
+def _handed_over(session: SignedIn, result: handover.SubmitResult) -> None:
+    assert len(result.submitted) == 2 and len(result.awaiting) == 2
+    assert result.due_at == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def _two_waiting(session: SignedIn, found: handover.Inbox) -> None:
+    assert {i.reference for i in found.items} == {
+        _enquiry(session).reference,
+        _case(session).reference,
+    }
+
+
+def _exported_handover(session: SignedIn, found: handover.Exported) -> None:
+    text = found.path.read_text(encoding="utf-8")
+    assert found.count == 1 and '"marking": "OFFICIAL-SENSITIVE"' in text
+
+
+HANDOVER: dict[str, Command] = {
+    "handover.night_items": Command(Permission.SUBMIT_HANDOVER, handover.night_items, _the_night),
+    "handover.submit_night": Command(
+        Permission.SUBMIT_HANDOVER, handover.submit_night, _handed_over
+    ),
+    "handover.sent_items": Command(
+        Permission.SUBMIT_HANDOVER,
+        handover.sent_items,
+        _two_waiting,
+        setup=_submitted_by_the_worker,
+    ),
+    "handover.inbox": Command(
+        Permission.RECEIVE_HANDOVER, handover.inbox, _two_waiting, setup=_submitted_by_the_worker
+    ),
+    "handover.find_item": Command(
+        Permission.RECEIVE_HANDOVER,
+        lambda s: handover.find_item(s, _enquiry(s).reference.lower()),
+        lambda s, found: assert_true(found == _enquiry(s).id),
+        setup=_submitted_by_the_worker,
+    ),
+    "handover.acknowledge": Command(
+        Permission.RECEIVE_HANDOVER,
+        lambda s: handover.acknowledge(s, _enquiry(s).id),
+        lambda s, item: assert_true(item.acknowledged_name == s.person.display_name),
+        setup=_submitted_by_the_worker,
+    ),
+    "handover.return_item": Command(
+        Permission.RECEIVE_HANDOVER,
+        lambda s: handover.return_item(s, _enquiry(s).id, "No decision yet."),
+        lambda s, item: assert_true(item.returned_reason == "No decision yet."),
+        setup=_submitted_by_the_worker,
+    ),
+    "handover.record_reference": Command(
+        Permission.RECEIVE_HANDOVER,
+        lambda s: handover.record_reference(s, _enquiry(s).id, "LL-2026-1"),
+        lambda s, item: assert_true(item.case_system_ref == "LL-2026-1"),
+        setup=_acknowledged_by_the_day_team,
+    ),
+    "handover.export": Command(
+        Permission.RECEIVE_HANDOVER,
+        lambda s: handover.export(s, s.desk.paths.root.parent / "handover.json", "json"),
+        _exported_handover,
+        setup=_acknowledged_by_the_day_team,
+    ),
+}
+
+
+# --- known-tonight alerts and the local purge (services/alerts.py, services/purge.py) ---
+# Set up per command: the day team adds an alert about the template's child for tonight.
+
+ALERT = {
+    "child_name": "Siân Llŷr",
+    "dob": "02/03/2014",
+    "reason": "Mother's partner released from custody today.",
+    "plan": "Place with Nan; police aware.",
+    "contact": "Jo Day, 07700 900111",
+}
+
+
+def _alert_added(paths: DeskPaths, role: Role) -> None:
+    day = desk.sign_in(paths, _username(Role.DAY_TEAM), PASSWORD, FakeClock())
+    try:
+        alerts.add_alert(day, ALERT)
+    finally:
+        desk.sign_out(day)
+
+
+def _alert(session: SignedIn) -> Alert:
+    """The alert set up, read from the store (no service call)."""
+    with session.uow(read_only=True) as uow:
+        alert_id = uow.session.execute(select(AlertRow.id)).scalar_one()
+        found = alerts_store.get_alert(uow.session, alert_id)
+    assert found is not None
+    return found
+
+
+def _the_alert(session: SignedIn, found: list[Alert]) -> None:
+    assert [a.id for a in found] == [_alert(session).id]
+
+
+ALERTS: dict[str, Command] = {
+    "alerts.add_alert": Command(
+        Permission.MANAGE_ALERTS,
+        lambda s: alerts.add_alert(s, ALERT),
+        lambda s, found: assert_true(found.active and found.dob == "2014-03-02"),
+    ),
+    "alerts.change_alert": Command(
+        Permission.MANAGE_ALERTS,
+        lambda s: alerts.change_alert(
+            s, _alert(s).id, {"plan": "Foster carer"}, _alert(s).updated_at
+        ),
+        lambda s, found: assert_true(found.plan == "Foster carer" and found == _alert(s)),
+        setup=_alert_added,
+    ),
+    "alerts.retire_alert": Command(
+        Permission.MANAGE_ALERTS,
+        lambda s: alerts.retire_alert(s, _alert(s).id, _alert(s).updated_at),
+        lambda s, found: assert_true(not found.active),
+        setup=_alert_added,
+    ),
+    # Read by whoever reads children's records, and by those who keep the alerts.
+    "alerts.list_alerts": Command(
+        Permission.VIEW_ENQUIRIES,
+        alerts.list_alerts,
+        _the_alert,
+        setup=_alert_added,
+        or_gate=Permission.MANAGE_ALERTS,
+    ),
+    "alerts.list_alerts[include_retired]": Command(
+        Permission.MANAGE_ALERTS,
+        lambda s: alerts.list_alerts(s, include_retired=True),
+        _the_alert,
+        setup=_alert_added,
+    ),
+    "alerts.matching_alerts": Command(
+        Permission.VIEW_ENQUIRIES,
+        lambda s: alerts.matching_alerts(s, "sian llyr", "2014-03-02", NIGHT),
+        _the_alert,
+        setup=_alert_added,
+    ),
+    "purge.purge_now": Command(
+        Permission.PURGE,
+        purge.purge_now,
+        lambda s, found: assert_true(found.purged == () and not found.dry_run),
+    ),
+}
+
+
+# --- sync with the day service (issue 6) ---------------------------------------------------
+# The template desk's embedded SQLite day service (day-service.sqlite in its data directory).
+
+
+def _pushed(session: SignedIn, report: Any) -> None:
+    assert report.pushed > 0 and report.acked_seq == sync.status(session).acked_seq
+
+
+def _no_such_conflict(session: SignedIn) -> str:
+    try:
+        sync.resolve_conflict(session, "00000000-0000-0000-0000-000000000000")
+    except NotFound:
+        return "none"
+    return "resolved"
+
+
+SYNC: dict[str, Command] = {
+    "sync.configure": Command(
+        Permission.CONFIGURE_SYNC,
+        lambda s: sync.configure(s, f"sqlite:///{s.desk.paths.root / 'shared.sqlite'}", "north"),
+        lambda s, found: assert_true(found.team == "north" and sync.connection(s.desk) == found),
+    ),
+    "sync.sync_now": Command(Permission.SYNC, sync.sync_now, _pushed),
+    "sync.status": Command(
+        Permission.SYNC, sync.status, lambda s, found: assert_true(found.own_seq > 0)
+    ),
+    "sync.record_states": Command(
+        Permission.SYNC,
+        lambda s: sync.record_states(s, [_enquiry(s).id]),
+        lambda s, found: assert_true(list(found.values()) == [sync.RecordState.HERE_ONLY]),
+    ),
+    "sync.list_conflicts": Command(
+        Permission.RESOLVE_CONFLICTS,
+        sync.list_conflicts,
+        lambda s, found: assert_true(found == []),
+    ),
+    "sync.resolve_conflict": Command(
+        Permission.RESOLVE_CONFLICTS,
+        _no_such_conflict,
+        lambda s, found: assert_true(found == "none"),
+    ),
+}
+
+
 # Every public service function whose first argument is a SignedIn, with how to run it
 # ("name[variant]" runs the same function another way, under another gate).
 MATRIX: dict[str, Command] = {
@@ -650,6 +872,9 @@ MATRIX: dict[str, Command] = {
     ),
     "desk.sign_out_alongside": Command(None, desk.sign_out_alongside, lambda s, _: None),
     **CUSTODY,
+    **HANDOVER,
+    **ALERTS,
+    **SYNC,
 }
 
 # Who may run what, from the product rules: the administrator may do everything; a
@@ -665,7 +890,10 @@ MATRIX: dict[str, Command] = {
 # and read like enquiries, and the placements directory is read by those who record
 # them and by the administrator, who alone keeps it and sees retired placements. The
 # monitoring figures, aggregate only, are for managers, senior managers, the day team
-# and the administrator; anyone may read the warning thresholds. Y: allowed, N: refused.
+# and the administrator; anyone may read the warning thresholds. The day team, managers
+# and senior managers keep the known-tonight alerts; whoever reads children's records
+# reads them and sees those matching a child; only the administrator purges this laptop
+# now. Y: allowed, N: refused.
 Y, N = True, False
 ROLES = (
     Role.DUTY_SOCIAL_WORKER,
@@ -738,6 +966,29 @@ EXPECTED: dict[str, tuple[bool, ...]] = {
     "providers.restore_provider":      (N,      N,      N,   N,       N,          Y),
     "custody_figures.monitoring":      (N,      N,      Y,   Y,       Y,          Y),
     "custody_figures.export_monitoring": (N,    N,      Y,   Y,       Y,          Y),
+    # The morning handover: practitioners submit the night; the day team receives it.
+    "handover.night_items":            (Y,      Y,      N,   Y,       Y,          N),
+    "handover.submit_night":           (Y,      Y,      N,   Y,       Y,          N),
+    "handover.sent_items":             (Y,      Y,      N,   Y,       Y,          N),
+    "handover.inbox":                  (N,      N,      Y,   N,       N,          N),
+    "handover.find_item":              (N,      N,      Y,   N,       N,          N),
+    "handover.acknowledge":            (N,      N,      Y,   N,       N,          N),
+    "handover.return_item":            (N,      N,      Y,   N,       N,          N),
+    "handover.record_reference":       (N,      N,      Y,   N,       N,          N),
+    "handover.export":                 (N,      N,      Y,   N,       N,          N),
+    "alerts.add_alert":                (N,      N,      Y,   Y,       Y,          N),
+    "alerts.change_alert":             (N,      N,      Y,   Y,       Y,          N),
+    "alerts.retire_alert":             (N,      N,      Y,   Y,       Y,          N),
+    "alerts.list_alerts":              (Y,      Y,      Y,   Y,       Y,          N),
+    "alerts.list_alerts[include_retired]": (N,  N,      Y,   Y,       Y,          N),
+    "alerts.matching_alerts":          (Y,      Y,      Y,   Y,       Y,          N),
+    "purge.purge_now":                 (N,      N,      N,   N,       N,          Y),
+    "sync.configure":                  (N,      N,      N,   N,       N,          Y),
+    "sync.sync_now":                   (Y,      Y,      Y,   Y,       Y,          Y),
+    "sync.status":                     (Y,      Y,      Y,   Y,       Y,          Y),
+    "sync.record_states":              (Y,      Y,      Y,   Y,       Y,          Y),
+    "sync.list_conflicts":             (Y,      Y,      N,   Y,       Y,          N),
+    "sync.resolve_conflict":           (Y,      Y,      N,   Y,       Y,          N),
 }
 # fmt: on
 
@@ -815,6 +1066,7 @@ TABLES = (
     "signoff_rules",
     "custody_cases",
     "providers",
+    "handover_items",
 )
 
 

@@ -114,3 +114,89 @@ def test_a_head_for_a_device_with_no_events_is_caught() -> None:
     report = verify_chain([], {"gone": ChainHead(4, "f" * 64)})
     assert report.problem is not None and report.problem.device_id == "gone"
     assert "ends at sequence 0" in report.problem.reason
+
+
+# --- the local purge: blanked payloads, accounted for by a later purge record -----------
+
+
+def purged(events: list[Event], *blank: int) -> list[Event]:
+    """``events`` with those at ``blank`` blanked, and a purge record listing them chained
+    on the end (as the purge does)."""
+    from duty_desk.domain.audit import PURGE_MARK, PURGE_TYPE, events_digest
+
+    gone = [events[i] for i in blank]
+    last = events[-1]
+    record = Event(
+        id=f"{last.device_id}-purge",
+        device_id=last.device_id,
+        seq=last.seq + 1,
+        stream_kind="enquiry",
+        stream_id="e1",
+        type=PURGE_TYPE,
+        payload={
+            "reference": "EDT-1",
+            "event_ids": [e.id for e in gone],
+            "events_digest": events_digest([e.hash for e in gone]),
+        },
+        actor_id=None,
+        actor_role=None,
+        occurred_at=last.occurred_at + timedelta(days=8),
+        hlc=next_hlc(last.hlc, last.occurred_at + timedelta(days=8), last.device_id),
+        prev_hash=last.hash,
+        hash="",
+    )
+    record = replace(record, hash=event_hash(record))
+    kept = [replace(e, payload=PURGE_MARK) if n in blank else e for n, e in enumerate(events)]
+    return [*kept, record]
+
+
+def test_a_purge_keeps_the_chain_verifiable() -> None:
+    events = purged(chain("a", 5), 0, 1, 3)
+    report = verify_chain(events, heads(events))
+    assert report.ok, report.problem
+    assert (report.events_checked, report.purged) == (6, 3)
+
+
+def test_the_listed_ids_are_enough_to_check_the_digests() -> None:
+    events = purged(chain("a", 5), 0, 1)
+    listed = {events[0].id, events[1].id}
+    assert verify_chain(events, heads(events), listed=listed).ok
+    # A third event blanked that the purge record does not list: caught all the same.
+    tampered = [*events[:2], replace(events[2], payload={"purged": True}), *events[3:]]
+    report = verify_chain(tampered, heads(events), listed=listed)
+    assert report.problem is not None and report.problem.event_id == events[2].id
+
+
+def test_a_payload_blanked_without_a_purge_record_is_history_changed() -> None:
+    from duty_desk.domain.audit import PURGE_MARK
+
+    events = chain("a", 4)
+    blanked = [*events[:2], replace(events[2], payload=PURGE_MARK), events[3]]
+    report = verify_chain(blanked, heads(events))
+    assert report.problem is not None and report.problem.event_id == events[2].id
+    assert report.problem.reason == (
+        "its contents were blanked without a purge record: history was changed"
+    )
+
+
+def test_a_purge_record_must_come_after_what_it_lists_and_match_its_digest() -> None:
+    events = purged(chain("a", 4), 1)
+    wrong_digest = replace(events[-1], payload={**events[-1].payload, "events_digest": "0" * 64})
+    wrong_digest = replace(wrong_digest, hash=event_hash(wrong_digest))
+    forged = [*events[:-1], wrong_digest]
+    report = verify_chain(forged, heads(forged))
+    assert report.problem is not None and report.problem.event_id == wrong_digest.id
+    assert "digest does not match the events it lists" in report.problem.reason
+    # Another event blanked and claimed by a record that does not list it: caught.
+    more = [*events[:2], replace(events[2], payload={"purged": True}), *events[3:]]
+    report = verify_chain(more, heads(events))
+    assert report.problem is not None and report.problem.event_id == events[2].id
+
+
+def test_an_event_made_with_the_marker_as_its_payload_is_not_taken_for_a_purge() -> None:
+    from duty_desk.domain.audit import PURGE_MARK
+
+    draft = replace(chain("a", 1)[0], payload=PURGE_MARK)
+    event = replace(draft, hash=event_hash(draft))
+    report = verify_chain([event], heads([event]))
+    assert report.ok and report.purged == 0

@@ -34,6 +34,14 @@ def test_round_trip(tmp_path: Path) -> None:
         ('{"idle_lock_minutes": true}', "a whole number of minutes from 1 to 120"),
         ('{"marking": ""}', "marking must be 1 to 60 characters"),
         ('{"appearance": "purple"}', "Appearance must be one of system, light, dark"),
+        ('{"purge_after_days": 0}', "purge_after_days must be a whole number of days from 1 to 90"),
+        (
+            '{"purge_after_days": 91}',
+            "purge_after_days must be a whole number of days from 1 to 90",
+        ),
+        ('{"purge_after_days": "7"}', "purge_after_days must be a whole number of days from 1"),
+        ('{"purge_after_days": 7.5}', "purge_after_days must be a whole number of days from 1"),
+        ('{"purge_after_days": true}', "purge_after_days must be a whole number of days from 1"),
     ],
 )
 def test_a_bad_file_is_refused_in_plain_words(tmp_path: Path, content: str, message: str) -> None:
@@ -50,3 +58,13 @@ def test_saving_refuses_what_loading_would_refuse(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="idle lock"):
         save_settings(path, Settings(idle_lock_minutes=500))
     assert not path.exists()
+
+
+def test_the_purge_waits_a_week_unless_set_otherwise(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    assert load_settings(path).purge_after_days == 7
+    path.write_text('{"purge_after_days": 30}', encoding="utf-8")
+    assert load_settings(path).purge_after_days == 30
+    with pytest.raises(ValidationError, match="how long after the day team acknowledges") as no:
+        save_settings(path, Settings(purge_after_days=0))
+    assert no.value.field == "purge_after_days"
