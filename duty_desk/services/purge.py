@@ -127,9 +127,12 @@ def purge_due(desk: Desk, *, actor: Actor = SYSTEM, dry_run: bool = False) -> Pu
     cutoff = desk.clock() - days
     with desk.uow(actor, read_only=True) as uow:
         due, held = _plan(uow.session, desk.device_id, cutoff)
-    if dry_run:
-        purged = tuple(Purged(m.kind, m.reference, 0) for d in due for m in d.members)
-        return PurgeReport(purged, tuple(held), dry_run=True)
+        if dry_run:
+            counted = [
+                (m, len(store.live_events(uow.session, m.id))) for d in due for m in d.members
+            ]
+            purged = tuple(Purged(m.kind, m.reference, n) for m, n in counted)
+            return PurgeReport(purged, tuple(held), dry_run=True)
     done: list[Purged] = []
     drafts = 0
     for item in due:

@@ -117,9 +117,10 @@ class DayService:
         else:
             engine = create_engine(parsed, connect_args={"timeout": timeout})
             event.listen(engine, "connect", _sqlite_pragmas)
-            # One writer at a time, and it says so at BEGIN: a push that read the head and
-            # then found another writer had moved on would otherwise fail, not wait.
-            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+            # A push says at BEGIN that it will write (a push that read the head and then
+            # found another writer had moved on would otherwise fail, not wait); reads take
+            # a plain BEGIN so twenty laptops pulling at once never queue for the lock.
+            event.listen(engine, "begin", _sqlite_begin)
         return cls(engine)
 
     @classmethod
@@ -127,7 +128,7 @@ class DayService:
         """Create the schema, or bring an older one up to date; says what it did."""
         service = cls.connect(url, password)
         try:
-            with service._begin() as connection:
+            with service._begin(writes=True) as connection:
                 found = connection.dialect.has_table(connection, "server_meta")
                 version = None
                 if found:
@@ -158,7 +159,7 @@ class DayService:
         """Store a device's events, in order, exactly once; answer its acknowledged mark."""
         for _attempt in range(_RETRIES):
             try:
-                with self._begin() as connection:
+                with self._begin(writes=True) as connection:
                     return _push(connection, team, device_id, events)
             except IntegrityError:
                 # Another push of the same events committed first: the retry sees them as
@@ -206,9 +207,10 @@ class DayService:
         return Page(events, last)
 
     @contextmanager
-    def _begin(self) -> Iterator[Connection]:
+    def _begin(self, *, writes: bool = False) -> Iterator[Connection]:
+        engine = self.engine.execution_options(**{_WRITES: True}) if writes else self.engine
         try:
-            with self.engine.begin() as connection:
+            with engine.begin() as connection:
                 yield connection
         except (ChainRefused, IntegrityError):
             raise
@@ -331,6 +333,14 @@ def _event(row: Any) -> Event:
         prev_hash=row["prev_hash"],
         hash=row["hash"],
     )
+
+
+_WRITES = "duty_desk_day_service_writes"  # execution option: this transaction writes
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    writes = connection.get_execution_options().get(_WRITES, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -370,11 +370,11 @@ def test_an_administrator_purges_now_from_the_command_line(
     env = {"DUTY_DESK_USER": "admin", "DUTY_DESK_PASSWORD": ADMIN_PASSWORD}
     dry = run_cli("--data-dir", str(paths.root), "purge", "--dry-run", env=env)
     assert dry.returncode == 0, dry.stderr
-    assert f"Would purge {enquiry.reference} (enquiry" in dry.stdout
+    assert f"Would purge {enquiry.reference} (enquiry, 3 events)" in dry.stdout
     assert "quillfeather" in _text_in_file(on_shift.desk)
     done = run_cli("--data-dir", str(paths.root), "purge", env=env)
     assert done.returncode == 0, done.stderr
-    assert f"Purged {enquiry.reference} (enquiry, " in done.stdout
+    assert f"Purged {enquiry.reference} (enquiry, 3 events)" in done.stdout
     assert "quillfeather" not in _text_in_file(on_shift.desk)
     with raw_db(paths.database, on_shift.desk.db_key) as db:
         actor = db.execute("SELECT actor_id FROM events WHERE type = 'record.purged'").fetchone()

@@ -138,6 +138,7 @@ class Night:
             reports = [machine.sync(self.service) for machine in self.machines]
             moved.append(sum(r.pushed + r.pulled for r in reports))
             if moved[-1] == 0:
+                assert [r.waiting for r in reports] == [0] * len(reports)  # all in order
                 return moved
         raise AssertionError(f"still moving after six rounds of syncing: {moved}")
 
