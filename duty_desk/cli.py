@@ -400,56 +400,39 @@ def _signoff_commands(signoff: Commands) -> None:
 def _custody_commands(commands: Commands) -> None:
     from duty_desk import cli_custody
 
-    def add(
-        group: Commands, name: str, func: Callable[..., int], help_text: str
-    ) -> argparse.ArgumentParser:
-        p = _command(group, name, _with_session(func), help_text)
-        _acting(p)
-        return p
-
     custody = _group(commands, "custody", "young people in police custody (PACE s.38(6))")
-    cli_custody.register(custody, _group(commands, "providers", "the placements directory"), add)
+    cli_custody.register(
+        custody, _group(commands, "providers", "the placements directory"), _signed_command
+    )
 
 
 def _handover_commands(commands: Commands) -> None:
     from duty_desk import cli_handover
 
-    def add(
-        group: Commands, name: str, func: Callable[..., int], help_text: str
-    ) -> argparse.ArgumentParser:
-        p = _command(group, name, _with_session(func), help_text)
-        _acting(p)
-        return p
-
     handover = _group(commands, "handover", "submit the night; the day team's handover inbox")
-    cli_handover.register(handover, add)
+    cli_handover.register(handover, _signed_command)
 
 
 def _sync_commands(commands: Commands) -> None:
     from duty_desk import cli_sync
 
-    def add(
-        group: Commands, name: str, func: Callable[..., int], help_text: str
-    ) -> argparse.ArgumentParser:
-        p = _command(group, name, _with_session(func), help_text)
-        _acting(p)
-        return p
-
-    cli_sync.register(commands, _command, add, _group, read_secret)
+    cli_sync.register(commands, _command, _signed_command, _group, read_secret)
 
 
 def _alerts_commands(commands: Commands) -> None:
     from duty_desk import cli_alerts
 
-    def add(
-        group: Commands, name: str, func: Callable[..., int], help_text: str
-    ) -> argparse.ArgumentParser:
-        p = _command(group, name, _with_session(func), help_text)
-        _acting(p)
-        return p
-
     alerts = _group(commands, "alerts", "the day team's known-tonight alerts")
-    cli_alerts.register(commands, alerts, add)
+    cli_alerts.register(commands, alerts, _signed_command)
+
+
+def _signed_command(
+    group: Commands, name: str, func: Callable[..., int], help_text: str
+) -> argparse.ArgumentParser:
+    """A command that acts as a signed-in person (``--as``, password from the environment)."""
+    p = _command(group, name, _with_session(func), help_text)
+    _acting(p)
+    return p
 
 
 def _acting(p: argparse.ArgumentParser) -> None:

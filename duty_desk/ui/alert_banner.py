@@ -1,12 +1,14 @@
 """A banner across the main window: what needs attention, a button to go there, dismiss.
 
-Shared by the sign-off overdue alert and the custody warnings. It says what happened in
-words, with an icon, so it never relies on colour alone; the newest lines show last.
+Shared by the sign-off overdue alert, the custody warnings and the handover escalation. It
+says what happened in words, with an icon, so it never relies on colour alone; the newest
+lines show last. ``PlaceAlerts`` is what each of them shares on the place's button.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QObject, QSize, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from duty_desk.ui.widgets import icon
@@ -75,3 +77,26 @@ class AlertBanner(QFrame):
     def _open(self) -> None:
         self.open_requested.emit()
         self.dismiss()
+
+
+class PlaceAlerts(QObject):
+    """Watches one place for its window: keeps the place's button saying how many wait."""
+
+    def __init__(self, button: QToolButton, window: QWidget) -> None:
+        super().__init__(window)
+        self._button = button
+        self._window = window
+        self._title = button.text()
+        self._tip = button.toolTip()
+        self._width = button.minimumWidth()
+
+    def label_place(self, count: int, said: str) -> None:
+        """ "Custody (2)", and in words for the tooltip and a screen reader."""
+        text = f"{self._title} ({count})" if count else self._title
+        self._button.setText(text)
+        bold = QFont(self._button.font())  # the chosen place's name is bold: room for that
+        bold.setBold(True)
+        wide = QFontMetrics(bold).horizontalAdvance(text) + 24
+        self._button.setMinimumWidth(max(self._width, wide))
+        self._button.setAccessibleName(f"{self._title}: {said}")
+        self._button.setToolTip(f"{self._tip}\n{said}")

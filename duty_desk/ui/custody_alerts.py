@@ -9,7 +9,7 @@ the reference only, no name: it may show over other windows or the lock screen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from duty_desk.domain.custody_clocks import CustodyWarning
-from duty_desk.ui.alert_banner import AlertBanner
+from duty_desk.ui.alert_banner import AlertBanner, PlaceAlerts
 from duty_desk.ui.custody_model import WARNING_ICON, Entry, suite, who
 from duty_desk.ui.custody_page import CustodyPage
 from duty_desk.ui.widgets import icon
@@ -71,7 +71,7 @@ class WarningBanner(AlertBanner):
         )
 
 
-class CustodyAlerts(QObject):
+class CustodyAlerts(PlaceAlerts):
     """Watches the Custody page after each read and tick: the place's button says how many
     are open (and marks a warning), and each new warning is told once by the banner,
     ``QApplication.alert`` and the tray."""
@@ -79,12 +79,8 @@ class CustodyAlerts(QObject):
     open_tracker = Signal()
 
     def __init__(self, page: CustodyPage, button: QToolButton, window: QWidget) -> None:
-        super().__init__(window)
+        super().__init__(button, window)
         self._page = page
-        self._button = button
-        self._window = window
-        self._title = button.text()
-        self._tip = button.toolTip()
         self._icons = (button.icon(), badged(button.icon(), icon(WARNING_ICON)))
         self.warned = False  # the place's button is marked
         self.watch = WarningWatch()
@@ -111,14 +107,12 @@ class CustodyAlerts(QObject):
 
     def _show_count(self, entries: list[Entry]) -> None:
         count, warned = len(entries), sum(1 for entry in entries if entry.warnings)
-        self._button.setText(f"{self._title} ({count})" if count else self._title)
         self.warned = bool(warned)
         self._button.setIcon(self._icons[self.warned])  # the warning sign on the icon
         said = self.tr("%1 open").replace("%1", str(count))
         if warned:
             said += self.tr(", %1 with a warning").replace("%1", str(warned))
-        self._button.setAccessibleName(f"{self._title}: {said}")
-        self._button.setToolTip(f"{self._tip}\n{said}")
+        self.label_place(count, said)
 
     def line(self, entry: Entry, warning: CustodyWarning) -> str:
         """'CUS-… — Jayden M. (15), Northgate: Request unanswered for 31 min (over 30 min)'."""

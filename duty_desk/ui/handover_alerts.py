@@ -10,11 +10,10 @@ goes overdue.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
-from duty_desk.ui.alert_banner import AlertBanner
+from duty_desk.ui.alert_banner import AlertBanner, PlaceAlerts
 from duty_desk.ui.handover_page import HandoverPage
 
 _BANNER_STYLE = (
@@ -43,19 +42,14 @@ class EscalationBanner(AlertBanner):
         self.announce([self.tr("Past 09:00 and not acknowledged:"), *lines])
 
 
-class HandoverAlerts(QObject):
+class HandoverAlerts(PlaceAlerts):
     """Watches the Handover page after each read and tick."""
 
     open_inbox = Signal()
 
     def __init__(self, page: HandoverPage, button: QToolButton, window: QWidget) -> None:
-        super().__init__(window)
+        super().__init__(button, window)
         self._page = page
-        self._button = button
-        self._window = window
-        self._title = button.text()
-        self._tip = button.toolTip()
-        self._width = button.minimumWidth()
         self._told: set[str] = set()  # items whose escalation was announced
         self.banner = EscalationBanner()
         self.banner.open_requested.connect(self.open_inbox)
@@ -81,14 +75,7 @@ class HandoverAlerts(QObject):
     def _show_count(self) -> None:
         waiting = self._page.waiting_count()
         late = len(self._page.model.escalated())
-        text = f"{self._title} ({waiting})" if waiting else self._title
-        self._button.setText(text)
-        bold = QFont(self._button.font())  # the chosen place's name is bold: room for that
-        bold.setBold(True)
-        wide = QFontMetrics(bold).horizontalAdvance(text) + 24
-        self._button.setMinimumWidth(max(self._width, wide))
         said = self.tr("%1 waiting for acknowledgement").replace("%1", str(waiting))
         if late:
             said += self.tr(", %1 overdue").replace("%1", str(late))
-        self._button.setAccessibleName(f"{self._title}: {said}")
-        self._button.setToolTip(f"{self._tip}\n{said}")
+        self.label_place(waiting, said)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QApplication,
     QToolButton,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from duty_desk.domain.clock import LONDON, show_local
 from duty_desk.domain.signoff import SignoffState
 from duty_desk.services.signoff import QueueItem
-from duty_desk.ui.alert_banner import AlertBanner
+from duty_desk.ui.alert_banner import AlertBanner, PlaceAlerts
 from duty_desk.ui.enquiry_model import short_time
 from duty_desk.ui.signoff_queue import SignoffPage
 
@@ -67,19 +67,15 @@ class OverdueBanner(AlertBanner):
         )
 
 
-class SignoffAlerts(QObject):
+class SignoffAlerts(PlaceAlerts):
     """Watches the Sign-off page after each read: counts on the place's button, and the
     banner plus ``QApplication.alert`` for each item newly past its time limit."""
 
     open_queue = Signal()
 
     def __init__(self, page: SignoffPage, button: QToolButton, window: QWidget) -> None:
-        super().__init__(window)
+        super().__init__(button, window)
         self._page = page
-        self._button = button
-        self._window = window
-        self._title = button.text()
-        self._tip = button.toolTip()
         self.watch = DeadlineWatch()
         self.banner = OverdueBanner()
         self.banner.open_requested.connect(self.open_queue)
@@ -99,14 +95,11 @@ class SignoffAlerts(QObject):
     def _show_count(self) -> None:
         count = self._page.count()
         overdue = sum(1 for item, _own in self._page.waiting() if item.overdue(self._page.now()))
-        text = f"{self._title} ({count})" if count else self._title
-        self._button.setText(text)
         what = self.tr("waiting for you") if self._page.approver else self.tr("of yours waiting")
         said = self.tr("%1 %2").replace("%1", str(count)).replace("%2", what)
         if overdue:
             said += self.tr(", %1 overdue").replace("%1", str(overdue))
-        self._button.setAccessibleName(f"{self._title}: {said}")
-        self._button.setToolTip(f"{self._tip}\n{said}")
+        self.label_place(count, said)
 
     def line(self, item: QueueItem, own: bool, now: datetime) -> str:
         """One sentence for the banner, e.g. 'Sign-off overdue: EDT-… (Police protection)
