@@ -240,7 +240,8 @@ def bench_pull(url: str, work: Path, count: int, runs: int) -> dict[str, Any]:
 
 
 def bench_many(url: str, work: Path, devices: int, per_device: int) -> dict[str, Any]:
-    """``devices`` desks, each with its own events, sync at once (twice round)."""
+    """``devices`` desks, each with its own events, sync at once, twice round: the second
+    round once every desk has finished its first, so each should then hold every event."""
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
@@ -263,14 +264,19 @@ def bench_many(url: str, work: Path, devices: int, per_device: int) -> dict[str,
             session.commit()
         stores.append((store, events[0].device_id))
     errors: list[str] = []
+    pushed = threading.Barrier(len(stores))
 
     def one(store: Any, device_id: str) -> None:
         service = DayService.connect(url)
         try:
-            for _ in range(2):
-                sync_desk(store, device_id, service, TEAM)
+            sync_desk(store, device_id, service, TEAM)  # all its own sent, some others' taken
+            pushed.wait()  # the second round starts once every desk has sent everything
+            sync_desk(store, device_id, service, TEAM)
+        except threading.BrokenBarrierError:
+            pass  # another desk failed: its error is the one counted
         except Exception as error:  # counted and reported
             errors.append(f"{type(error).__name__}: {error}")
+            pushed.abort()
         finally:
             service.close()
 
@@ -294,7 +300,7 @@ def bench_many(url: str, work: Path, devices: int, per_device: int) -> dict[str,
         "errors": len(errors),
         "first_errors": errors[:3],
         "converged": all(count == total for count in held),
-        "pass": not errors,
+        "pass": not errors and all(count == total for count in held),
     }
 
 

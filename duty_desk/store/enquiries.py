@@ -8,8 +8,9 @@ projection like the others and is rebuilt with them.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,13 @@ from sqlalchemy.orm import Session, defer
 from sqlalchemy.sql.elements import ColumnElement
 
 from duty_desk.domain.choices import CONCERNS
-from duty_desk.domain.enquiry import SEARCHED_FIELDS, name_key, search_text, with_changes
+from duty_desk.domain.enquiry import (
+    SEARCHED_FIELDS,
+    Content,
+    name_key,
+    search_text,
+    with_changes,
+)
 from duty_desk.domain.events import Event, format_instant, parse_instant
 from duty_desk.domain.records import Contact, Enquiry, Shift, Status
 from duty_desk.store.conflicts import raise_conflict
@@ -60,9 +67,8 @@ def shift_ended(session: Session, event: Event) -> None:
 
 def enquiry_changed(status: Status) -> Any:
     def project(session: Session, event: Event) -> bool:
-        row = session.execute(
-            select(EnquiryRow).where(EnquiryRow.id == event.stream_id)
-        ).scalar_one_or_none()
+        batch: _Batch | None = session.info.get(_BATCH)
+        row = _enquiry_row(session, event.stream_id, batch)
         payload = event.payload
         created = row is None
         if row is not None and _edited_elsewhere(row, payload):
@@ -84,14 +90,26 @@ def enquiry_changed(status: Status) -> Any:
                 signoff_state="",
             )
             session.add(row)
-        content = with_changes(json.loads(row.content), payload["changes"])
-        _fill(row, content, payload, status, event)
-        session.flush()
+        held = batch.contents.get(row.id) if batch is not None else None
+        content = with_changes(
+            json.loads(row.content) if held is None else held, payload["changes"]
+        )
+        _fill(row, content, payload, status, event, batch)
         changed = set(payload["changes"])  # reindex only what a change touches
-        if created or changed & NAMING_FIELDS:
-            _index_children(session, row.number, content)
-        if created or changed & SEARCHED_FIELDS:  # the reference is searchable from the start
-            _index_text(session, row.number, content, row.reference)
+        naming = created or bool(changed & NAMING_FIELDS)
+        searched = created or bool(changed & SEARCHED_FIELDS)  # the reference is from the start
+        if batch is not None:  # indexed once, when the batch ends
+            batch.rows[row.id], batch.contents[row.id] = row, content
+            if created:
+                batch.created.add(row.id)
+            before = batch.reindex.get(row.id, (False, False))
+            batch.reindex[row.id] = (before[0] or naming, before[1] or searched)
+            return True
+        session.flush()
+        if naming:
+            _index_children(session, [(row.number, content, created)])
+        if searched:
+            _index_text(session, [(row.number, content, row.reference, created)])
         return True
 
     return project
@@ -109,8 +127,12 @@ def _fill(
     payload: Mapping[str, Any],
     status: Status,
     event: Event,
+    batch: _Batch | None,
 ) -> None:
-    row.content = json.dumps(content, ensure_ascii=False, sort_keys=True)
+    if batch is None:
+        row.content = _content_json(content)
+    else:  # written once, when the batch ends (only this projector reads it meanwhile)
+        batch.unwritten.add(row.id)
     row.status = status.value
     row.version = payload["version"]
     row.shift_id = payload["shift_id"]
@@ -130,25 +152,116 @@ def _fill(
         row.decided_at = event.occurred_at
 
 
+def _content_json(content: Mapping[str, Any]) -> str:
+    return json.dumps(content, ensure_ascii=False, sort_keys=True)
+
+
 NAMING_FIELDS = frozenset({"child_name", "child_dob", "other_children"})
 
 
-def _index_children(session: Session, number: int, content: Mapping[str, Any]) -> None:
-    session.execute(delete(EnquiryChildRow).where(EnquiryChildRow.enquiry_number == number))
-    named = [(content.get("child_name"), content.get("child_dob"))]
-    named += [(c["name"], c["dob"]) for c in content.get("other_children", [])]
-    for position, (name, dob) in enumerate(named):
-        if name:
-            session.add(
-                EnquiryChildRow(
-                    enquiry_number=number, position=position, name_key=name_key(name), dob=dob
-                )
-            )
+_BATCH = "enquiries.batch"  # session.info, while a batch of events is applied
 
 
-def _index_text(session: Session, number: int, content: Mapping[str, Any], reference: str) -> None:
-    session.execute(delete(search_index).where(search_index.c.rowid == number))
-    session.execute(insert(search_index).values(rowid=number, body=search_text(content, reference)))
+@dataclass(slots=True)
+class _Batch:
+    rows: dict[str, EnquiryRow] = field(default_factory=dict)  # by id, as changed so far
+    absent: set[str] = field(default_factory=set)  # ids known to have no row
+    contents: dict[str, Content] = field(default_factory=dict)  # row.content, parsed
+    reindex: dict[str, tuple[bool, bool]] = field(default_factory=dict)  # naming, searched
+    created: set[str] = field(default_factory=set)  # made here, so with nothing indexed yet
+    unwritten: set[str] = field(default_factory=set)  # content changed, row.content not yet
+
+
+def in_batch(session: Session) -> bool:
+    return _BATCH in session.info
+
+
+@contextmanager
+def batched(session: Session, enquiry_ids: Iterable[str] = ()) -> Iterator[None]:
+    """Within this, enquiries being changed stay in memory (those named are read in one
+    query at the start), and each one's children and search rows are brought up to date
+    once, at the end, from its final content: what indexing after every change would have
+    left, for one write instead of one per change."""
+    if _BATCH in session.info:  # already inside an outer batch
+        yield
+        return
+    batch = _Batch()
+    wanted = list(set(enquiry_ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        query = select(EnquiryRow).where(EnquiryRow.id.in_(chunk))
+        batch.rows.update((row.id, row) for row in session.execute(query).scalars())
+    batch.absent = set(wanted) - set(batch.rows)
+    session.info[_BATCH] = batch
+    try:
+        yield
+    finally:
+        del session.info[_BATCH]
+    for enquiry_id in batch.unwritten:
+        row = batch.rows.get(enquiry_id)
+        if row is not None:  # not purged or cleared since
+            row.content = _content_json(batch.contents[enquiry_id])
+    session.flush()
+    named, texts = [], []
+    for enquiry_id, (naming, searched) in batch.reindex.items():
+        row = batch.rows.get(enquiry_id)
+        if row is None:  # purged or cleared since, and not folded again: nothing to index
+            continue
+        content, new = batch.contents[enquiry_id], enquiry_id in batch.created
+        if naming:
+            named.append((row.number, content, new))
+        if searched:
+            texts.append((row.number, content, row.reference, new))
+    for start in range(0, max(len(named), len(texts)), 500):
+        _index_children(session, named[start : start + 500])
+        _index_text(session, texts[start : start + 500])
+
+
+def _enquiry_row(session: Session, enquiry_id: str, batch: _Batch | None) -> EnquiryRow | None:
+    if batch is not None and enquiry_id in batch.rows:
+        return batch.rows[enquiry_id]
+    if batch is not None and enquiry_id in batch.absent:
+        return None
+    query = select(EnquiryRow).where(EnquiryRow.id == enquiry_id)
+    return session.execute(query).scalar_one_or_none()
+
+
+def _index_children(
+    session: Session, enquiries: Sequence[tuple[int, Mapping[str, Any], bool]]
+) -> None:
+    """Replace the children named by these enquiries (number, content, whether it was just
+    made, so has none to replace) in the index."""
+    numbers = [number for number, _content, new in enquiries if not new]
+    if numbers:
+        delete_rows = delete(EnquiryChildRow).where(EnquiryChildRow.enquiry_number.in_(numbers))
+        session.execute(delete_rows)
+    children = []
+    for number, content, _new in enquiries:
+        named = [(content.get("child_name"), content.get("child_dob"))]
+        named += [(c["name"], c["dob"]) for c in content.get("other_children", [])]
+        children += [
+            {"enquiry_number": number, "position": position, "name_key": name_key(name), "dob": dob}
+            for position, (name, dob) in enumerate(named)
+            if name
+        ]
+    if children:
+        session.execute(insert(EnquiryChildRow), children)
+
+
+def _index_text(
+    session: Session, enquiries: Sequence[tuple[int, Mapping[str, Any], str, bool]]
+) -> None:
+    """Replace these enquiries' rows in the search index (number, content, reference, and
+    whether it was just made, so has no row to replace)."""
+    numbers = [number for number, _content, _reference, new in enquiries if not new]
+    if numbers:
+        session.execute(delete(search_index).where(search_index.c.rowid.in_(numbers)))
+    if enquiries:
+        bodies = [
+            {"rowid": number, "body": search_text(content, reference)}
+            for number, content, reference, _new in enquiries
+        ]
+        session.execute(insert(search_index), bodies)
 
 
 def clear_search_index(session: Session) -> None:
@@ -157,6 +270,11 @@ def clear_search_index(session: Session) -> None:
 
 def clear_enquiry(session: Session, enquiry_id: str) -> None:
     """Remove one enquiry's projection rows (before it is refolded from its events)."""
+    batch: _Batch | None = session.info.get(_BATCH)
+    if batch is not None:
+        batch.rows.pop(enquiry_id, None)
+        batch.contents.pop(enquiry_id, None)
+        batch.absent.add(enquiry_id)
     number = session.execute(
         select(EnquiryRow.number).where(EnquiryRow.id == enquiry_id)
     ).scalar_one_or_none()

@@ -66,6 +66,13 @@ class EventLog:
         """Store an event exactly as it was made (here, or replayed from elsewhere)."""
         self._cursor().execute(_INSERT_SQL, to_columns(event))
 
+    def insert_many(self, events: list[Event], payloads: list[str]) -> None:
+        """Store events exactly as they were made, in this order, in one statement
+        (``payloads``: each one's ``canonical_json(payload)``, already made)."""
+        if events:
+            rows = [to_columns(e, p) for e, p in zip(events, payloads, strict=True)]
+            self._cursor().executemany(_INSERT_SQL, rows)
+
     def _cursor(self) -> Any:
         # The DB-API cursor of the session's own connection: same transaction.
         return self._session.connection().connection.cursor()
@@ -85,7 +92,7 @@ class EventLog:
             yield from_row(row)
 
 
-def to_columns(event: Event) -> dict[str, object]:
+def to_columns(event: Event, payload_json: str | None = None) -> dict[str, object]:
     """The stored form of an event: one value per column of ``events``."""
     return {
         "id": event.id,
@@ -94,7 +101,7 @@ def to_columns(event: Event) -> dict[str, object]:
         "stream_kind": event.stream_kind,
         "stream_id": event.stream_id,
         "type": event.type,
-        "payload": canonical_json(event.payload),
+        "payload": canonical_json(event.payload) if payload_json is None else payload_json,
         "actor_id": event.actor_id,
         "actor_role": event.actor_role,
         "occurred_at": format_instant(event.occurred_at),

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from duty_desk.domain.events import GENESIS_HASH, Event, event_hash
+from duty_desk.domain.events import GENESIS_HASH, Event, canonical_json, event_hash
 from duty_desk.store import projections
 from duty_desk.store.event_log import EventLog, from_row
 from duty_desk.store.schema import ChainHeadRow, EventOrderRow, EventRow, SyncMetaRow
+
+_ORDER_SQL = "INSERT INTO event_order (event_id, server_order) VALUES (?, ?)"
 
 
 class PulledChainBroken(Exception):
@@ -91,28 +93,34 @@ def unordered_count(session: Session) -> int:
 
 
 def receive(session: Session, events: Iterable[Event], device_id: str) -> Received:
-    """Take in one pulled page, inside the caller's transaction."""
+    """Take in one pulled page, inside the caller's transaction.
+
+    The page is checked and stored whole first (its new events and every event's place in
+    the order, one statement each), then folded: each new event straight into the
+    projections unless its stream must be refolded, with the search index brought up to
+    date once per enquiry touched rather than once per change (``projections.applying``).
+    """
     batch = list(events)
     held = _held(session, [item.id for item in batch])
     next_order = (session.execute(select(func.max(EventOrderRow.server_order))).scalar() or 0) + 1
-    waiting = _streams_with_unordered(session)
-    enrolling = _usernames_unordered(session)
-    log = EventLog(session, device_id)
+    waiting, enrolling = _unordered(session, device_id)
     heads: dict[str, tuple[int, str]] = {}
     received = Received()
+    ordered: list[tuple[str, int]] = []  # (event id, its place in the service's order)
+    to_apply: list[Event] = []
+    payloads: list[str] = []  # each new event's payload as stored, made once
     for item in batch:
-        if item.id not in held:
-            _check_link(session, heads, item)
-            log.insert(item)
+        new = item.id not in held
+        if new:
+            payloads.append(canonical_json(item.payload))
+            _check_link(session, heads, item, payloads[-1])
             heads[item.device_id] = (item.seq, item.hash)
-            received.stored += 1
             received.new_events.append(item)
         elif held[item.id]:
             continue  # already in order here (a page repeated after a crash)
-        session.add(EventOrderRow(event_id=item.id, server_order=next_order))
+        ordered.append((item.id, next_order))
         next_order += 1
-        received.ordered += 1
-        if item.id in held or received.rebuilt_all:
+        if not new or received.rebuilt_all:
             continue  # ours, or already applied: its place in the order changes nothing
         stream = (item.stream_kind, item.stream_id)
         if stream in waiting and item.type in projections.PROJECTORS:
@@ -121,13 +129,24 @@ def receive(session: Session, events: Iterable[Event], device_id: str) -> Receiv
             # A username goes to the first enrolment in the day service's order, across
             # people's streams: with ours of that name not yet ordered, replay everything.
             received.rebuilt_all = True
-        elif stream not in received.refolded:
-            session.flush()
-            projections.apply(session, item)
-    session.flush()
-    for kind, stream_id in sorted(received.refolded):
-        if not projections.rebuild_stream(session, kind, stream_id):
-            received.rebuilt_all = True
+        else:
+            to_apply.append(item)
+    EventLog(session, device_id).insert_many(received.new_events, payloads)
+    if ordered:  # straight to the driver, as the events are (EventLog.insert_many)
+        cursor = session.connection().connection.cursor()
+        cursor.executemany(_ORDER_SQL, ordered)
+    received.stored, received.ordered = len(received.new_events), len(ordered)
+    if received.rebuilt_all:
+        projections.rebuild(session)
+        return received
+    with projections.applying(session, to_apply):
+        for item in to_apply:
+            if (item.stream_kind, item.stream_id) not in received.refolded:
+                projections.apply(session, item)
+        for kind, stream_id in sorted(received.refolded):
+            if not projections.rebuild_stream(session, kind, stream_id):
+                received.rebuilt_all = True
+                break
     if received.rebuilt_all:
         projections.rebuild(session)
     return received
@@ -147,27 +166,28 @@ def _held(session: Session, ids: list[str]) -> dict[str, bool]:
     return found
 
 
-def _streams_with_unordered(session: Session) -> set[tuple[str, str]]:
+def _unordered(session: Session, device_id: str) -> tuple[set[tuple[str, str]], set[str]]:
+    """The streams this desk holds events of that the day service has not handed back in
+    its order yet, and the usernames among them this desk enrolled. Only this desk's own
+    events can be unordered (every pulled event is ordered as it is stored), so only its
+    own are read: the device's part of the log, by index, not the whole of it."""
     rows = session.execute(
-        select(EventRow.stream_kind, EventRow.stream_id)
+        select(EventRow.stream_kind, EventRow.stream_id, EventRow.type, EventRow.payload)
         .outerjoin(EventOrderRow, EventOrderRow.event_id == EventRow.id)
-        .where(EventOrderRow.server_order.is_(None))
-        .distinct()
+        .where(EventRow.device_id == device_id, EventOrderRow.server_order.is_(None))
     ).all()
-    return set(rows)
+    streams = {(kind, stream_id) for kind, stream_id, _type, _payload in rows}
+    usernames = {
+        json.loads(payload).get("username")
+        for _kind, _stream_id, kind_of_event, payload in rows
+        if kind_of_event == "person.added"
+    }
+    return streams, usernames
 
 
-def _usernames_unordered(session: Session) -> set[str]:
-    """Usernames this desk enrolled that the day service has not yet handed back in order."""
-    payloads = session.execute(
-        select(EventRow.payload)
-        .outerjoin(EventOrderRow, EventOrderRow.event_id == EventRow.id)
-        .where(EventOrderRow.server_order.is_(None), EventRow.type == "person.added")
-    ).scalars()
-    return {json.loads(payload).get("username") for payload in payloads}
-
-
-def _check_link(session: Session, heads: dict[str, tuple[int, str]], item: Event) -> None:
+def _check_link(
+    session: Session, heads: dict[str, tuple[int, str]], item: Event, payload_json: str
+) -> None:
     if item.device_id not in heads:
         row = session.execute(
             select(ChainHeadRow.seq, ChainHeadRow.hash).where(
@@ -176,7 +196,11 @@ def _check_link(session: Session, heads: dict[str, tuple[int, str]], item: Event
         ).first()
         heads[item.device_id] = (0, GENESIS_HASH) if row is None else (row[0], row[1])
     seq, last_hash = heads[item.device_id]
-    if item.seq != seq + 1 or item.prev_hash != last_hash or event_hash(item) != item.hash:
+    if (
+        item.seq != seq + 1
+        or item.prev_hash != last_hash
+        or event_hash(item, payload_json) != item.hash
+    ):
         raise PulledChainBroken(
             f"The day service sent event {item.id} (device {item.device_id}, sequence "
             f"{item.seq}) but this desk holds that device's chain up to sequence {seq} and "
