@@ -1,0 +1,116 @@
+"""Saving a finished document: whole or not at all, never silently replacing a file,
+optionally encrypted, and always audited.
+
+A document is built in memory (``reports.document.build``) and reaches the disk only here.
+With a password it is encrypted in memory first (AES-256), so no clear copy is ever
+written. The file is written next to its destination under a hidden temporary name (only
+this user may read it) and renamed into place, so a failure leaves nothing half-written;
+the temporary file is removed on any error. The audit event says which document about
+which record, how many pages and whether it was encrypted, never a name or a file name
+(the name a person chooses may be the child's).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from duty_desk.domain.errors import ValidationError
+from duty_desk.domain.events import NewEvent
+from duty_desk.reports.document import Meta, encrypt
+from duty_desk.services.context import SignedIn
+from duty_desk.services.settings import load_settings
+
+MIN_PASSWORD = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    path: Path
+    pages: int
+    encrypted: bool
+
+
+def meta(session: SignedIn, title: str, *, subject: str = "", landscape: bool = False) -> Meta:
+    """The page furniture for a document this person is generating now."""
+    return Meta(
+        title=title,
+        marking=load_settings(session.desk.paths.settings).marking,
+        generated_by=session.person.display_name,
+        generated_at=session.desk.clock(),
+        subject=subject,
+        landscape=landscape,
+    )
+
+
+def check_target(path: Path, *, overwrite: bool = False) -> Path:
+    """Where the document would go, refused before any work if it cannot go there."""
+    path = path.expanduser()
+    if path.suffix.lower() != ".pdf":
+        raise ValidationError("Save the document as a .pdf file.", "path")
+    if not path.parent.is_dir():
+        raise ValidationError(f"There is no folder {path.parent} to save the document in.", "path")
+    if path.exists() and not overwrite:
+        raise ValidationError(
+            f"There is already a file called {path.name} there: choose another name, or "
+            "confirm that it should be replaced.",
+            "path",
+        )
+    return path
+
+
+def check_password(password: str | None) -> None:
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise ValidationError(
+            f"A document's password must be at least {MIN_PASSWORD} characters.", "password"
+        )
+
+
+def save(
+    session: SignedIn,
+    path: Path,
+    pdf: bytes,
+    *,
+    document: str,
+    about: Mapping[str, object],
+    password: str | None = None,
+    overwrite: bool = False,
+) -> Printed:
+    """Write ``pdf`` to ``path`` (encrypted if a password is given) and audit it as
+    ``report.printed``: ``document`` names the kind, ``about`` says what it covers (ids,
+    dates, counts; nothing that names a person)."""
+    check_password(password)
+    path = check_target(path, overwrite=overwrite)
+    data = pdf if password is None else encrypt(pdf, password)
+    pages = page_count(pdf)
+    _write_whole(path, data)
+    with session.uow() as uow:
+        payload = {"document": document, "pages": pages, "encrypted": password is not None}
+        uow.record(NewEvent("report", str(uuid.uuid4()), "report.printed", payload | dict(about)))
+        uow.commit()
+    return Printed(path, pages, password is not None)
+
+
+def page_count(pdf: bytes) -> int:
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        return len(opened.pages)
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=".duty-desk-", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
