@@ -7,8 +7,6 @@ a custody record number or a reference (``domain.custody_figures`` builds them f
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from duty_desk.domain.events import NewEvent
 from duty_desk.domain.roles import Permission
 from duty_desk.services.authz import authorize
 from duty_desk.services.context import SignedIn
+from duty_desk.services.documents import write_whole
 from duty_desk.services.settings import load_settings
 from duty_desk.store import custody as store
 
@@ -82,14 +81,7 @@ def export_monitoring(session: SignedIn, start: date, end: date, path: Path) -> 
     path = path.expanduser()
     if not path.parent.is_dir():
         raise ValidationError(f"There is no folder {path.parent} to save the figures in.", "path")
-    handle, temporary = tempfile.mkstemp(prefix=".figures-", suffix=".csv", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_whole(path, text.encode("utf-8"))
     with session.uow() as uow:
         payload = {"start": start.isoformat(), "end": end.isoformat(), "file": path.name}
         uow.record(NewEvent("report", "custody-monitoring", "custody.figures_exported", payload))

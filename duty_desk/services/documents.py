@@ -57,6 +57,8 @@ def check_target(path: Path, *, overwrite: bool = False) -> Path:
         raise ValidationError("Save the document as a .pdf file.", "path")
     if not path.parent.is_dir():
         raise ValidationError(f"There is no folder {path.parent} to save the document in.", "path")
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder: give a file name.", "path")
     if path.exists() and not overwrite:
         raise ValidationError(
             f"There is already a file called {path.name} there: choose another name, or "
@@ -90,7 +92,7 @@ def save(
     path = check_target(path, overwrite=overwrite)
     data = pdf if password is None else encrypt(pdf, password)
     pages = page_count(pdf)
-    _write_whole(path, data)
+    write_whole(path, data)
     with session.uow() as uow:
         payload = {"document": document, "pages": pages, "encrypted": password is not None}
         uow.record(NewEvent("report", str(uuid.uuid4()), "report.printed", payload | dict(about)))
@@ -103,7 +105,9 @@ def page_count(pdf: bytes) -> int:
         return len(opened.pages)
 
 
-def _write_whole(path: Path, data: bytes) -> None:
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a hidden file beside it (only this
+    user may read it), synced, then renamed into place; removed on any failure."""
     handle, temporary = tempfile.mkstemp(prefix=".duty-desk-", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:

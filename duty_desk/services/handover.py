@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from duty_desk.domain.roles import Permission
 from duty_desk.domain.working_days import WorkingCalendar
 from duty_desk.services.authz import authorize
 from duty_desk.services.context import SignedIn
+from duty_desk.services.documents import write_whole
 from duty_desk.services.lists import decision_types
 from duty_desk.services.settings import load_settings
 from duty_desk.store import handover as store
@@ -326,7 +325,7 @@ def export(
         text = rules.export_json(records, marking, now, team)
     else:
         text = rules.export_csv(records, marking)
-    _write_whole(path, text, fmt)
+    write_whole(path, text.encode("utf-8"))
     with session.uow() as uow:
         payload = {"format": fmt, "count": len(records), "one_team": team is not None}
         uow.record(NewEvent("handover", str(uuid.uuid4()), "handover.exported", payload))
@@ -345,19 +344,6 @@ def _target(path: Path, overwrite: bool) -> Path:
             f"{path.name} already exists: choose another name, or say to replace it.", "path"
         )
     return path
-
-
-def _write_whole(path: Path, text: str, fmt: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=".handover-", suffix=f".{fmt}", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # --- helpers ------------------------------------------------------------------------------
