@@ -231,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     _handover_commands(commands)  # the morning handover (cli_handover.py)
     _sync_commands(commands)  # the day service, sync and conflicts (cli_sync.py)
     _alerts_commands(commands)  # known-tonight alerts and the local purge (cli_alerts.py)
+    _report_commands(commands)  # documents as marked PDFs (cli_reports.py)
     return parser
 
 
@@ -424,6 +425,12 @@ def _alerts_commands(commands: Commands) -> None:
 
     alerts = _group(commands, "alerts", "the day team's known-tonight alerts")
     cli_alerts.register(commands, alerts, _signed_command)
+
+
+def _report_commands(commands: Commands) -> None:
+    from duty_desk import cli_reports
+
+    cli_reports.register(commands, _group, _signed_command, read_secret)
 
 
 def _signed_command(

@@ -230,6 +230,11 @@ class MainWindow(QMainWindow):
             return self._custody_page()
         if place.key == "handover" and self._hands_over():
             return self._handover_page()
+        if place.key == "reports" and may(self.session.person.role, Permission.VIEW_FIGURES):
+            from duty_desk.ui.reports_page import ReportsPage
+
+            self.reports_page = ReportsPage(self.session, self._marking)
+            return self.reports_page
         page = QWidget()
         page.setObjectName(f"place-{place.key}")
         layout = QVBoxLayout(page)
@@ -250,6 +255,11 @@ class MainWindow(QMainWindow):
             note = self.tr(
                 "Duty workers submit the night here and the day team acknowledges each item; "
                 "your role does neither."
+            )
+        elif place.key == "reports":
+            note = self.tr(
+                "Managers, the day team and administrators see the performance indicators "
+                "and save documents here; your role does not."
             )
         else:
             note = self.tr("Nothing here yet on this desk.")

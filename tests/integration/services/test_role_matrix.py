@@ -26,6 +26,7 @@ from duty_desk.domain.custody_clocks import Thresholds
 from duty_desk.domain.custody_figures import Figures
 from duty_desk.domain.custody_records import Case, Provider
 from duty_desk.domain.errors import Forbidden, NotFound
+from duty_desk.domain.indicators import NOT_DECIDED, Count, Indicators
 from duty_desk.domain.people import Person
 from duty_desk.domain.records import Change, Contact, Draft, Enquiry, Page, Saved, Shift, Status
 from duty_desk.domain.roles import PERMISSIONS, Grade, Permission, Role
@@ -40,15 +41,18 @@ from duty_desk.services import (
     enquiries,
     enquiry_lists,
     handover,
+    indicators,
     people,
     providers,
     purge,
+    reports,
     rules,
     shifts,
     signoff,
     sync,
 )
 from duty_desk.services.context import SignedIn
+from duty_desk.services.documents import Printed
 from duty_desk.services.enquiry_lists import ListQuery
 from duty_desk.services.paths import DeskPaths
 from duty_desk.store import alerts as alerts_store
@@ -721,6 +725,77 @@ SYNC: dict[str, Command] = {
 
 # Every public service function whose first argument is a SignedIn, with how to run it
 # ("name[variant]" runs the same function another way, under another gate).
+def _indicators_counted(session: SignedIn, found: Indicators) -> None:
+    assert (found.enquiries, found.custody_requests) == (1, 1)
+    assert found.by_decision == (Count(NOT_DECIDED, 1),)
+    assert "Siân" not in repr(found)
+
+
+def _printed(name: str) -> Callable[[SignedIn, Printed], None]:
+    def check(session: SignedIn, found: Printed) -> None:
+        assert found.path == session.desk.paths.root.parent / name
+        assert found.path.read_bytes().startswith(b"%PDF") and found.pages >= 1
+        assert not found.encrypted
+
+    return check
+
+
+def _packed(session: SignedIn, found: Any) -> None:
+    expected = {_enquiry(session).reference, _case(session).reference}
+    assert {item.reference for item in found.items} == expected
+    assert found.counts.not_acknowledged == 2
+
+
+def _pdf(session: SignedIn, found: Printed) -> None:
+    assert found.pages >= 1 and found.path.read_bytes().startswith(b"%PDF")
+
+
+REPORTS: dict[str, Command] = {
+    "reports.pack_contents": Command(
+        Permission.RECEIVE_HANDOVER, reports.pack_contents, _packed, setup=_submitted_by_the_worker
+    ),
+    "reports.handover_pack": Command(
+        Permission.RECEIVE_HANDOVER,
+        lambda s: reports.handover_pack(s, s.desk.paths.root.parent / "pack.pdf"),
+        _pdf,
+        setup=_submitted_by_the_worker,
+    ),
+    "reports.decision_record": Command(
+        Permission.VIEW_ENQUIRIES,
+        lambda s: reports.decision_record(
+            s, _enquiry(s).id, s.desk.paths.root.parent / "record.pdf"
+        ),
+        _pdf,
+    ),
+    "reports.custody_log": Command(
+        Permission.VIEW_ENQUIRIES,
+        lambda s: reports.custody_log(s, _case(s).id, s.desk.paths.root.parent / "log.pdf"),
+        _pdf,
+    ),
+}
+INDICATORS: dict[str, Command] = {
+    "indicators.indicators": Command(
+        Permission.VIEW_FIGURES,
+        lambda s: indicators.indicators(s, NIGHT, NIGHT),
+        _indicators_counted,
+    ),
+    "indicators.indicators_report": Command(
+        Permission.VIEW_FIGURES,
+        lambda s: indicators.indicators_report(
+            s, NIGHT, NIGHT, s.desk.paths.root.parent / "indicators.pdf"
+        ),
+        _printed("indicators.pdf"),
+    ),
+    "indicators.monitoring_report": Command(
+        Permission.VIEW_FIGURES,
+        lambda s: indicators.monitoring_report(
+            s, NIGHT, NIGHT, s.desk.paths.root.parent / "monitoring.pdf"
+        ),
+        _printed("monitoring.pdf"),
+    ),
+}
+
+
 MATRIX: dict[str, Command] = {
     "people.list_people": Command(Permission.VIEW_PEOPLE, people.list_people, _listed),
     "people.add_person": Command(
@@ -875,6 +950,8 @@ MATRIX: dict[str, Command] = {
     **HANDOVER,
     **ALERTS,
     **SYNC,
+    **INDICATORS,
+    **REPORTS,
 }
 
 # Who may run what, from the product rules: the administrator may do everything; a
@@ -966,6 +1043,13 @@ EXPECTED: dict[str, tuple[bool, ...]] = {
     "providers.restore_provider":      (N,      N,      N,   N,       N,          Y),
     "custody_figures.monitoring":      (N,      N,      Y,   Y,       Y,          Y),
     "custody_figures.export_monitoring": (N,    N,      Y,   Y,       Y,          Y),
+    "indicators.indicators":           (N,      N,      Y,   Y,       Y,          Y),
+    "indicators.indicators_report":    (N,      N,      Y,   Y,       Y,          Y),
+    "indicators.monitoring_report":    (N,      N,      Y,   Y,       Y,          Y),
+    "reports.pack_contents":           (N,      N,      Y,   N,       N,          N),
+    "reports.handover_pack":           (N,      N,      Y,   N,       N,          N),
+    "reports.decision_record":         (Y,      Y,      Y,   Y,       Y,          N),
+    "reports.custody_log":             (Y,      Y,      Y,   Y,       Y,          N),
     # The morning handover: practitioners submit the night; the day team receives it.
     "handover.night_items":            (Y,      Y,      N,   Y,       Y,          N),
     "handover.submit_night":           (Y,      Y,      N,   Y,       Y,          N),
@@ -1002,7 +1086,9 @@ def allowed(role: Role, command: str) -> bool:
 # desk at all, so they are not commands here.
 # Not user actions: the gate itself, and a step another service takes inside its own unit
 # of work after its own gate (custody.open_case records its police enquiry this way).
-EXEMPT = {"authz.authorize", "enquiries.record_created"}
+# Helpers, not commands: each is called by a gated service after its own check (the
+# reports and indicators documents call documents.meta and documents.save).
+EXEMPT = {"authz.authorize", "enquiries.record_created", "documents.meta", "documents.save"}
 
 
 def assert_true(value: object) -> None:

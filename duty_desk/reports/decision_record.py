@@ -1,0 +1,117 @@
+"""One enquiry's decision record as a PDF: every field, then its full history.
+
+The record as it stands (every field recorded, section by section, in words: labels for
+choices, London times, en-GB dates), where its sign-off stands, then every version and
+sign-off from the event log in a table whose header repeats on every page. Plain data in
+(the enquiry, its history lines, its sign-off), bytes out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph
+
+from duty_desk.domain.clock import show_local
+from duty_desk.domain.enquiry_fields import FIELDS, SECTIONS, Field, Kind
+from duty_desk.domain.events import parse_instant
+from duty_desk.domain.handover_pack import attention, signoff_words
+from duty_desk.domain.records import Change, Enquiry, Status
+from duty_desk.domain.signoff import Signoff
+from duty_desk.reports.document import Meta, build, facts, styles, table, text
+
+WIDTH = 174 * mm
+BRIEF = 240  # characters of a before/after value in the history table
+
+
+def render(
+    enquiry: Enquiry,
+    lines: Sequence[Change],
+    signoff: Signoff | None,
+    decision_labels: Mapping[str, str],
+    meta: Meta,
+) -> bytes:
+    sheet = styles()
+    decided = enquiry.status is Status.DECIDED
+    story: list[Flowable] = [Paragraph(text(meta.title), sheet["title"])]
+    story.append(facts([
+        ("Reference", enquiry.reference),
+        ("Status", f"{enquiry.status.label}, version {enquiry.version}"),
+        ("Received", show_local(enquiry.received_at)),
+        ("Decided", show_local(enquiry.decided_at) if enquiry.decided_at else "Not yet"),
+        ("Decision due", show_local(enquiry.decision_due)),
+        ("Handover due", show_local(enquiry.handover_due)),
+        ("Sign-off", Paragraph(text(signoff_words(decided, signoff)),
+                               sheet["flag" if attention(decided, signoff) else "cell"])),
+    ]))  # fmt: skip
+    for section in SECTIONS:
+        fields = [f for f in FIELDS.values() if f.section == section and f.name in enquiry.content]
+        if not fields:
+            continue
+        story.append(Paragraph(text(section), sheet["h1"]))
+        pairs = [(f.label, lines_of(shown(f, enquiry.content[f.name], decision_labels)))
+                 for f in fields]  # fmt: skip
+        story.append(facts(pairs, label_width=55 * mm))
+    story.append(Paragraph("History: every version and sign-off", sheet["h1"]))
+    story.append(_history(lines, decision_labels))
+    return build(story, meta)
+
+
+def _history(lines: Sequence[Change], labels: Mapping[str, str]) -> Flowable:
+    rows = []
+    for line in lines:
+        field = FIELDS.get(line.field)
+        name = field.label if field else line.field
+        before = _brief(field, line.before, labels) if line.field else ""
+        after = _brief(field, line.after, labels) if line.field else ""
+        rows.append([show_local(line.at), f"v{line.version}", line.who, line.what, name,
+                     before, after])  # fmt: skip
+    widths = [22 * mm, 8 * mm, 22 * mm, 24 * mm, 26 * mm, 36 * mm, WIDTH - 138 * mm]
+    header = ["When", "v", "Who", "What", "Field", "Before", "After"]
+    return table(header, rows, widths)
+
+
+def _brief(field: Field | None, value: object, labels: Mapping[str, str]) -> str:
+    if value is None:
+        return "(empty)"
+    said = shown(field, value, labels) if field else str(value)
+    return said if len(said) <= BRIEF else said[: BRIEF - 1] + "…"
+
+
+def lines_of(value: str, style: str = "cell") -> Paragraph:
+    """Text whose line breaks are kept (a Paragraph otherwise runs lines together)."""
+    return Paragraph(text(value).replace("\n", "<br/>"), styles()[style])
+
+
+def shown(field: Field | None, value: object, decision_labels: Mapping[str, str]) -> str:
+    """A stored value in words: labels for choices, London times, en-GB dates."""
+    if field is None:
+        return str(value)
+    kind = field.kind
+    options = decision_labels if field.name == "decision_type" else field.options or {}
+    if kind is Kind.INSTANT:
+        return show_local(parse_instant(str(value)))
+    if kind is Kind.DATE:
+        return f"{date.fromisoformat(str(value)):%d/%m/%Y}"
+    if kind is Kind.YES_NO:
+        return "Yes" if value else "No"
+    if kind is Kind.CHOICE:
+        return options.get(str(value), str(value))
+    if kind is Kind.CHOICES and isinstance(value, list):
+        return ", ".join(options.get(str(v), str(v)) for v in value)
+    if kind is Kind.ENTRIES and isinstance(value, list):
+        return "\n".join(f"{show_local(parse_instant(e['at']))}  {e['text']}" for e in value)
+    if kind is Kind.CHILDREN and isinstance(value, list):
+        return "\n".join(_child(c) for c in value)
+    return str(value)
+
+
+def _child(child: Mapping[str, object]) -> str:
+    said = str(child.get("name", ""))
+    if child.get("dob"):
+        said += f", born {date.fromisoformat(str(child['dob'])):%d/%m/%Y}"
+    if child.get("age") is not None:
+        said += f", about {child['age']}"
+    return said + (f" ({child['notes']})" if child.get("notes") else "")
