@@ -7,7 +7,7 @@ What they print about children carries the protective marking above and below.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from duty_desk.domain.errors import NotFound
 
@@ -156,41 +156,8 @@ def _brief(name: str, value: object) -> str:
 
 def _shown(name: str, value: object) -> str:
     """A stored value in words: labels for choices, London times, en-GB dates."""
-    from datetime import date
-
-    from duty_desk.domain.clock import show_local
-    from duty_desk.domain.enquiry_fields import FIELDS, Kind
-    from duty_desk.domain.events import parse_instant
+    from duty_desk.domain.enquiry_fields import FIELDS
+    from duty_desk.domain.field_words import in_words
     from duty_desk.services.lists import decision_types
 
-    field = FIELDS.get(name)
-    if field is None:  # a field since retired: its stored value as it is
-        return str(value)
-    kind = field.kind
-    options = decision_types().labels if name == "decision_type" else field.options or {}
-    if kind is Kind.INSTANT:
-        return show_local(parse_instant(str(value)))
-    if kind is Kind.DATE:
-        return f"{date.fromisoformat(str(value)):%d/%m/%Y}"
-    if kind is Kind.YES_NO:
-        return "Yes" if value else "No"
-    if kind is Kind.CHOICE:
-        return options.get(str(value), str(value))
-    if kind is Kind.CHOICES and isinstance(value, list):
-        return ", ".join(options.get(str(v), str(v)) for v in value)
-    if kind is Kind.ENTRIES and isinstance(value, list):
-        return "\n".join(f"{show_local(parse_instant(e['at']))}  {e['text']}" for e in value)
-    if kind is Kind.CHILDREN and isinstance(value, list):
-        return "\n".join(_child(c) for c in value)
-    return str(value)
-
-
-def _child(child: dict[str, Any]) -> str:
-    from datetime import date
-
-    said = str(child["name"])
-    if child.get("dob"):
-        said += f", born {date.fromisoformat(child['dob']):%d/%m/%Y}"
-    if child.get("age") is not None:
-        said += f", about {child['age']}"
-    return said + (f" ({child['notes']})" if child.get("notes") else "")
+    return in_words(FIELDS.get(name), value, decision_types().labels)

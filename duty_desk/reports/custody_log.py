@@ -12,7 +12,7 @@ in (the case, ``now``, the thresholds), bytes out.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
@@ -28,8 +28,8 @@ from duty_desk.domain.custody_clocks import (
     warnings,
 )
 from duty_desk.domain.custody_records import Case
-from duty_desk.domain.enquiry_fields import Field, Kind
 from duty_desk.domain.events import parse_instant
+from duty_desk.domain.field_words import in_words
 from duty_desk.domain.signoff import SignoffState
 from duty_desk.reports.decision_record import lines_of
 from duty_desk.reports.document import Meta, build, facts, styles, table, text
@@ -50,8 +50,7 @@ def render(
         names = [n for n in names if n not in CERTIFICATE]
         if names:
             story.append(Paragraph(text(section), sheet["h1"]))
-            story.append(facts([(FIELDS[n].label, lines_of(shown(FIELDS[n], case.content[n])))
-                                for n in names], label_width=55 * mm))  # fmt: skip
+            story.append(facts(_pairs(case, names), label_width=55 * mm))
     story.append(Paragraph("Timeline (UK time)", sheet["h1"]))
     story.append(_timeline(case))
     story.extend(_clocks(case, now, limits))
@@ -131,8 +130,7 @@ def _certificate(case: Case) -> list[Flowable]:
     if not present:
         story.append(Paragraph("No certificate is recorded.", sheet["body"]))
     else:
-        pairs = [(FIELDS[n].label, lines_of(shown(FIELDS[n], case.content[n]))) for n in present]
-        story.append(facts(pairs, 55 * mm))
+        story.append(facts(_pairs(case, present), 55 * mm))
     concerns = code_c_concerns(case.content)
     for concern in concerns:
         story.append(Paragraph(text(concern), sheet["flag"]))
@@ -144,14 +142,9 @@ def _certificate(case: Case) -> list[Flowable]:
     return story
 
 
-def shown(field: Field, value: object) -> str:
-    if field.kind is Kind.DATE:
-        return f"{date.fromisoformat(str(value)):%d/%m/%Y}"
-    if field.kind is Kind.YES_NO:
-        return "Yes" if value else "No"
-    if field.kind is Kind.CHOICE:
-        return (field.options or {}).get(str(value), str(value))
-    return str(value)
+def _pairs(case: Case, names: list[str]) -> list[tuple[str, Flowable | str]]:
+    """Each named field of the case: its label, and its value in words."""
+    return [(FIELDS[n].label, lines_of(in_words(FIELDS[n], case.content[n], {}))) for n in names]
 
 
 def _span(span: object, otherwise: str) -> str:

@@ -9,14 +9,13 @@ sign-off from the event log in a table whose header repeats on every page. Plain
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
 from duty_desk.domain.clock import show_local
-from duty_desk.domain.enquiry_fields import FIELDS, SECTIONS, Field, Kind
-from duty_desk.domain.events import parse_instant
+from duty_desk.domain.enquiry_fields import FIELDS, SECTIONS, Field
+from duty_desk.domain.field_words import in_words
 from duty_desk.domain.handover_pack import attention, signoff_words
 from duty_desk.domain.records import Change, Enquiry, Status
 from duty_desk.domain.signoff import Signoff
@@ -51,7 +50,7 @@ def render(
         if not fields:
             continue
         story.append(Paragraph(text(section), sheet["h1"]))
-        pairs = [(f.label, lines_of(shown(f, enquiry.content[f.name], decision_labels)))
+        pairs = [(f.label, lines_of(in_words(f, enquiry.content[f.name], decision_labels)))
                  for f in fields]  # fmt: skip
         story.append(facts(pairs, label_width=55 * mm))
     story.append(Paragraph("History: every version and sign-off", sheet["h1"]))
@@ -76,42 +75,10 @@ def _history(lines: Sequence[Change], labels: Mapping[str, str]) -> Flowable:
 def _brief(field: Field | None, value: object, labels: Mapping[str, str]) -> str:
     if value is None:
         return "(empty)"
-    said = shown(field, value, labels) if field else str(value)
+    said = in_words(field, value, labels) if field else str(value)
     return said if len(said) <= BRIEF else said[: BRIEF - 1] + "…"
 
 
 def lines_of(value: str, style: str = "cell") -> Paragraph:
     """Text whose line breaks are kept (a Paragraph otherwise runs lines together)."""
     return Paragraph(text(value).replace("\n", "<br/>"), styles()[style])
-
-
-def shown(field: Field | None, value: object, decision_labels: Mapping[str, str]) -> str:
-    """A stored value in words: labels for choices, London times, en-GB dates."""
-    if field is None:
-        return str(value)
-    kind = field.kind
-    options = decision_labels if field.name == "decision_type" else field.options or {}
-    if kind is Kind.INSTANT:
-        return show_local(parse_instant(str(value)))
-    if kind is Kind.DATE:
-        return f"{date.fromisoformat(str(value)):%d/%m/%Y}"
-    if kind is Kind.YES_NO:
-        return "Yes" if value else "No"
-    if kind is Kind.CHOICE:
-        return options.get(str(value), str(value))
-    if kind is Kind.CHOICES and isinstance(value, list):
-        return ", ".join(options.get(str(v), str(v)) for v in value)
-    if kind is Kind.ENTRIES and isinstance(value, list):
-        return "\n".join(f"{show_local(parse_instant(e['at']))}  {e['text']}" for e in value)
-    if kind is Kind.CHILDREN and isinstance(value, list):
-        return "\n".join(_child(c) for c in value)
-    return str(value)
-
-
-def _child(child: Mapping[str, object]) -> str:
-    said = str(child.get("name", ""))
-    if child.get("dob"):
-        said += f", born {date.fromisoformat(str(child['dob'])):%d/%m/%Y}"
-    if child.get("age") is not None:
-        said += f", about {child['age']}"
-    return said + (f" ({child['notes']})" if child.get("notes") else "")
