@@ -22,7 +22,6 @@ from duty_desk.domain.signoff import Signoff
 from duty_desk.reports.document import Meta, build, facts, styles, table, text
 
 WIDTH = 174 * mm
-BRIEF = 240  # characters of a before/after value in the history table
 
 
 def render(
@@ -63,20 +62,21 @@ def _history(lines: Sequence[Change], labels: Mapping[str, str]) -> Flowable:
     for line in lines:
         field = FIELDS.get(line.field)
         name = field.label if field else line.field
-        before = _brief(field, line.before, labels) if line.field else ""
-        after = _brief(field, line.after, labels) if line.field else ""
+        before = _whole(field, line.before, labels) if line.field else ""
+        after = _whole(field, line.after, labels) if line.field else ""
         rows.append([show_local(line.at), f"v{line.version}", line.who, line.what, name,
                      before, after])  # fmt: skip
-    widths = [22 * mm, 8 * mm, 22 * mm, 24 * mm, 26 * mm, 36 * mm, WIDTH - 138 * mm]
+    # Before and after get the width: they are printed whole, however long (a row longer
+    # than a page carries on over the next).
+    widths = [20 * mm, 7 * mm, 20 * mm, 21 * mm, 24 * mm, 41 * mm, WIDTH - 133 * mm]
     header = ["When", "v", "Who", "What", "Field", "Before", "After"]
     return table(header, rows, widths)
 
 
-def _brief(field: Field | None, value: object, labels: Mapping[str, str]) -> str:
+def _whole(field: Field | None, value: object, labels: Mapping[str, str]) -> Paragraph:
     if value is None:
-        return "(empty)"
-    said = in_words(field, value, labels) if field else str(value)
-    return said if len(said) <= BRIEF else said[: BRIEF - 1] + "…"
+        return lines_of("(empty)")
+    return lines_of(in_words(field, value, labels) if field else str(value))
 
 
 def lines_of(value: str, style: str = "cell") -> Paragraph:

@@ -97,7 +97,9 @@ def table(
     flagged: Sequence[int] = (),
 ) -> Table:
     """A table whose header row repeats on every page it runs onto. Cells that are not
-    flowables are set as wrapped text; rows whose index is in ``flagged`` are tinted red."""
+    flowables are set as wrapped text; a row taller than a page carries on over the next
+    (a 20,000-character narrative prints whole); rows whose index is in ``flagged`` are
+    tinted red."""
     sheet = styles()
 
     def cell(value: Any, style: ParagraphStyle) -> Any:
@@ -116,11 +118,15 @@ def table(
     ]
     for index in flagged:
         commands.append(("BACKGROUND", (0, index + 1), (-1, index + 1), FLAG_FILL))
-    return Table(data, colWidths=widths, repeatRows=1, style=TableStyle(commands), hAlign="LEFT")
+    return Table(
+        data, colWidths=widths, repeatRows=1, splitInRow=1, style=TableStyle(commands),
+        hAlign="LEFT",
+    )
 
 
 def facts(pairs: Sequence[tuple[str, Any]], label_width: float = 45 * mm) -> Table:
-    """Label and value rows (a record's fields), kept apart by a light rule."""
+    """Label and value rows (a record's fields), kept apart by a light rule; a value taller
+    than a page carries on over the next."""
     sheet = styles()
     data = [
         [Paragraph(text(label), sheet["head"]), value if isinstance(value, Flowable)
@@ -136,7 +142,9 @@ def facts(pairs: Sequence[tuple[str, Any]], label_width: float = 45 * mm) -> Tab
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ]
     )
-    return Table(data, colWidths=[label_width, None], style=style, hAlign="LEFT")
+    return Table(
+        data, colWidths=[label_width, None], splitInRow=1, style=style, hAlign="LEFT"
+    )
 
 
 def together(*flowables: Flowable) -> KeepTogether:

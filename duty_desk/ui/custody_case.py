@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import pairwise
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -39,7 +40,8 @@ from duty_desk.domain.errors import DutyDeskError
 from duty_desk.domain.roles import Permission, may
 from duty_desk.domain.signoff import Signoff
 from duty_desk.services import custody as service
-from duty_desk.services import providers, signoff
+from duty_desk.services import providers, reports, signoff
+from duty_desk.services.documents import Printed
 from duty_desk.services.lists import decision_types
 from duty_desk.ui.custody_case_fields import CaseFields, in_order, problem_words
 from duty_desk.ui.custody_case_header import (
@@ -54,6 +56,7 @@ from duty_desk.ui.custody_case_timeline import TimelinePage
 from duty_desk.ui.custody_close import OutcomeSummary, closing_dialog
 from duty_desk.ui.custody_decision import decision_dialog
 from duty_desk.ui.enquiry_header import action_button
+from duty_desk.ui.save_document_dialog import ask_to_save, saved_words
 from duty_desk.ui.widgets import ErrorLine, framed
 
 if TYPE_CHECKING:
@@ -104,6 +107,7 @@ class CustodyCaseWindow(QWidget):
         self.timeline = self.timeline_page.model
         self.table = self.timeline_page.table
         self.entry = self.timeline_page.entry
+        self._marking = marking
         self._build(marking)
         self.thresholds = self._thresholds()
         self.clock_timer = QTimer(self)
@@ -152,10 +156,12 @@ class CustodyCaseWindow(QWidget):
         self.decide_action = self._action(
             self.tr("Council's decision…"), "Ctrl+Shift+D", self.decide
         )
+        self.print_action = self._action(self.tr("Save log as PDF…"), "Ctrl+P", self.save_log)
         self.window_action = self._action(self.tr("Close window"), "Ctrl+W", self.close)
         self.save_button = action_button(self.save_action)
         self.close_case_button = action_button(self.close_case_action)
         self.decide_button = action_button(self.decide_action)
+        self.print_button = action_button(self.print_action)
         self.window_button = action_button(self.window_action)
         self.outcome_button = action_button(self.close_case_action)
         self.outcome.buttons.addWidget(self.outcome_button)
@@ -164,7 +170,8 @@ class CustodyCaseWindow(QWidget):
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("Status"))
         row = QHBoxLayout()
-        for button in (self.save_button, self.close_case_button, self.decide_button):
+        buttons = (self.save_button, self.close_case_button, self.decide_button, self.print_button)
+        for button in buttons:
             row.addWidget(button)
         row.addSpacing(12)
         row.addWidget(self.status, 1)
@@ -189,7 +196,8 @@ class CustodyCaseWindow(QWidget):
         the buttons: Tab never leaves a tab's page for a page out of sight."""
         chain = [self.tabs, *self.fields.focus_chain(), self.table, *self.entry.focus_chain()]
         chain += [self.outcome_button, self.save_button, self.close_case_button]
-        for first, second in pairwise([*chain, self.decide_button, self.window_button]):
+        chain += [self.decide_button, self.print_button, self.window_button]
+        for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def _show_tab(self, index: int) -> None:
@@ -269,6 +277,7 @@ class CustodyCaseWindow(QWidget):
         self.close_case_action.setEnabled(self.may_record and case is not None)
         linked = case is not None and case.enquiry_id is not None
         self.decide_action.setEnabled(self.may_record and linked)
+        self.print_action.setEnabled(case is not None)
         self.refresh_clocks()
 
     def _read_signoff(self, case: Case) -> Signoff | None:
@@ -365,6 +374,24 @@ class CustodyCaseWindow(QWidget):
             self.dirty = True
 
     # --- closing, reopening, deciding ---------------------------------------------------
+
+    def save_log(self) -> None:
+        """The custody log (the case, its timeline, clocks and certificate) as a PDF."""
+        case = self.case
+        if case is None:
+            return
+        session = self.session
+
+        def act(path: Path, **kw: Any) -> Printed:
+            return reports.custody_log(session, case.id, path, **kw)
+
+        def done(printed: Printed) -> None:
+            unsaved = self.tr(": what you have typed since the last save is not in it")
+            self.status.setText(saved_words(printed) + (unsaved if self.dirty else ""))
+
+        what = self.tr("the custody log of %1").replace("%1", case.reference)
+        file_name = f"custody-log-{case.reference}.pdf"
+        self.dialog = ask_to_save(self, what, file_name, self._marking, act, done)
 
     def close_or_reopen(self) -> None:
         """Ctrl+Shift+L: the outcome dialog for an open case; for a closed one, reopen."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from itertools import pairwise
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -36,8 +37,9 @@ from duty_desk.domain.errors import DutyDeskError, ValidationError
 from duty_desk.domain.records import Draft, Enquiry, Saved, Status
 from duty_desk.domain.roles import Permission, may
 from duty_desk.domain.signoff import Signoff
-from duty_desk.services import drafts
+from duty_desk.services import drafts, reports
 from duty_desk.services import enquiries as service
+from duty_desk.services.documents import Printed
 from duty_desk.services.lists import decision_types
 from duty_desk.ui.enquiry_alerts import KnownTonightBox
 from duty_desk.ui.enquiry_header import (
@@ -52,6 +54,7 @@ from duty_desk.ui.enquiry_previous import PreviousContactsPanel
 from duty_desk.ui.enquiry_problems import ProblemsPanel, in_form_order
 from duty_desk.ui.enquiry_sections import EnquiryFields
 from duty_desk.ui.history_dialog import HistoryDialog
+from duty_desk.ui.save_document_dialog import ask_to_save, saved_words
 from duty_desk.ui.signoff_panel import SignoffPanel, fetch
 from duty_desk.ui.widgets import ErrorLine, framed
 
@@ -91,6 +94,7 @@ class EnquiryWindow(QWidget):
         self._autosaved: dict[str, Any] | None = None
         self._closing = False
         self._labels = decision_types().labels
+        self._marking = marking
         self.fields = EnquiryFields(session.desk.clock, self._labels, self)
         self._build(marking)
         self.autosave_timer = self._timer(self.AUTOSAVE_MS, self.autosave_now)
@@ -147,17 +151,20 @@ class EnquiryWindow(QWidget):
         self.save_action = self._action(self.tr("Save"), "Ctrl+S", self.save)
         self.decide_action = self._action(self.tr("Decide"), "Ctrl+Shift+D", self.decide)
         self.history_action = self._action(self.tr("History…"), "Ctrl+Shift+H", self.show_history)
+        self.print_action = self._action(self.tr("Save record as PDF…"), "Ctrl+P", self.save_record)
         self.close_action = self._action(self.tr("Close"), "Ctrl+W", self.close)
         self.save_button = action_button(self.save_action)
         self.decide_button = action_button(self.decide_action)
         self.history_button = action_button(self.history_action)
+        self.print_button = action_button(self.print_action)
         self.close_button = action_button(self.close_action)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.kept = QLabel()
         self.kept.setEnabled(False)  # quiet: drawn in the muted colour
         row = QHBoxLayout()
-        for button in (self.save_button, self.decide_button, self.history_button):
+        buttons = (self.save_button, self.decide_button, self.history_button, self.print_button)
+        for button in buttons:
             row.addWidget(button)
         row.addSpacing(12)
         row.addWidget(self.status, 1)
@@ -182,6 +189,7 @@ class EnquiryWindow(QWidget):
             self.save_button,
             self.decide_button,
             self.history_button,
+            self.print_button,
             self.close_button,
         ]
         for first, second in pairwise(chain):
@@ -222,6 +230,7 @@ class EnquiryWindow(QWidget):
         self.save_action.setEnabled(self.may_record)
         self.decide_action.setEnabled(self.may_record and not decided)
         self.history_action.setEnabled(enquiry is not None)
+        self.print_action.setEnabled(enquiry is not None)
 
     # --- saving and deciding ------------------------------------------------------------
 
@@ -456,3 +465,21 @@ class EnquiryWindow(QWidget):
         dialog = HistoryDialog(self.enquiry.reference, lines, self._labels, self)
         self.dialog = dialog
         dialog.open()
+
+    def save_record(self) -> None:
+        """The decision record (every field as saved, every version and sign-off) as a PDF."""
+        enquiry = self.enquiry
+        if enquiry is None:
+            return
+        session = self.session
+
+        def act(path: Path, **kw: Any) -> Printed:
+            return reports.decision_record(session, enquiry.id, path, **kw)
+
+        def done(printed: Printed) -> None:
+            unsaved = self.tr(": what you have typed since the last save is not in it")
+            self.status.setText(saved_words(printed) + (unsaved if self.dirty else ""))
+
+        what = self.tr("the decision record of %1").replace("%1", enquiry.reference)
+        file_name = f"decision-record-{enquiry.reference}.pdf"
+        self.dialog = ask_to_save(self, what, file_name, self._marking, act, done)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
@@ -35,7 +34,7 @@ from duty_desk.domain.indicators import Indicators, night_of, rows
 from duty_desk.domain.roles import Permission, may
 from duty_desk.services import indicators as figures
 from duty_desk.ui.indicator_chart import BarChart
-from duty_desk.ui.save_document_dialog import SaveDocumentDialog
+from duty_desk.ui.save_document_dialog import ask_to_save, saved_words
 from duty_desk.ui.widgets import ErrorLine, heading
 
 if TYPE_CHECKING:
@@ -88,12 +87,6 @@ def _qdate(day: date) -> QDate:
 
 def _day(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
-
-
-def saved_words(printed: Printed) -> str:
-    """'Saved indicators.pdf (3 pages, encrypted)'."""
-    pages = "1 page" if printed.pages == 1 else f"{printed.pages} pages"
-    return f"Saved {printed.path.name} ({pages}{', encrypted' if printed.encrypted else ''})"
 
 
 def night_bars(found: Indicators) -> tuple[list[tuple[str, int]], str]:
@@ -264,13 +257,7 @@ class ReportsPage(QWidget):
     # --- documents ----------------------------------------------------------------------
 
     def _save(self, what: str, file_name: str, act: Callable[..., Printed]) -> None:
-        def save(path: Path, password: str | None, overwrite: bool) -> Printed:
-            return act(path, password=password, overwrite=overwrite)
-
-        dialog = SaveDocumentDialog(what, file_name, self._marking, save, self)
-        dialog.accepted.connect(lambda: self._saved(dialog.result_value))
-        self.dialog = dialog
-        dialog.open()
+        self.dialog = ask_to_save(self, what, file_name, self._marking, act, self._saved)
 
     def _saved(self, printed: Printed) -> None:
         self.info.setText(saved_words(printed))

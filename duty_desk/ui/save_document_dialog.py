@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QPushButton, QWidget
 
 from duty_desk.domain.errors import ValidationError
-from duty_desk.services.documents import MIN_PASSWORD, check_password
+from duty_desk.services.documents import MIN_PASSWORD, Printed, check_password
 from duty_desk.ui.signoff_dialogs import ActionDialog
 from duty_desk.ui.widgets import add_row, line_edit
 
@@ -26,6 +26,32 @@ Save = Callable[[Path, str | None, bool], Any]  # path, password, replace an exi
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("SaveDocumentDialog", text)
+
+
+def saved_words(printed: Printed) -> str:
+    """'Saved indicators.pdf (3 pages, encrypted)'."""
+    pages = "1 page" if printed.pages == 1 else f"{printed.pages} pages"
+    return f"Saved {printed.path.name} ({pages}{', encrypted' if printed.encrypted else ''})"
+
+
+def ask_to_save(
+    parent: QWidget,
+    what: str,
+    file_name: str,
+    marking: str,
+    act: Callable[..., Printed],
+    done: Callable[[Printed], None],
+) -> SaveDocumentDialog:
+    """Open the dialog for ``act(path, password=…, overwrite=…)`` (a service call that
+    saves a document); ``done`` hears what was saved. The caller keeps the dialog."""
+
+    def save(path: Path, password: str | None, overwrite: bool) -> Printed:
+        return act(path, password=password, overwrite=overwrite)
+
+    dialog = SaveDocumentDialog(what, file_name, marking, save, parent)
+    dialog.accepted.connect(lambda: done(dialog.result_value))
+    dialog.open()
+    return dialog
 
 
 def documents_folder() -> Path:

@@ -5,6 +5,8 @@ closing with unsaved details. What is stored is checked through the services."""
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
@@ -18,6 +20,7 @@ from duty_desk.services.desk import sign_in
 from duty_desk.ui.custody_case import CustodyCaseWindow
 from duty_desk.ui.custody_close import CloseDialog, ReasonDialog
 from duty_desk.ui.custody_decision import DecisionDialog
+from duty_desk.ui.save_document_dialog import SaveDocumentDialog
 from tests.conftest import PASSWORD
 from tests.ui.test_main_window import _unnamed_controls
 
@@ -671,3 +674,28 @@ def test_closing_the_case_stores_the_details_typed_first(qtbot, on_shift) -> Non
     dialog_of(qtbot, window, CloseDialog)
     assert stored(on_shift, case.id).content.get("court") == "Northtown Youth Court"
     assert not window.dirty
+
+
+def test_ctrl_p_saves_the_custody_log(qtbot, on_shift, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, on_shift)
+    assert not window.print_action.isEnabled()  # a case not yet opened has no log
+    case = custody.open_case(on_shift, OPENING)
+    window = open_window(qtbot, on_shift, case.id)
+    assert window.print_action.isEnabled() and "Ctrl+P" in window.print_button.text()
+    press(qtbot, KEY.Key_P, CTRL)
+    dialog = window.dialog
+    assert isinstance(dialog, SaveDocumentDialog) and dialog.isVisible()
+    assert dialog.path.text().endswith(f"custody-log-{case.reference}.pdf")
+    target = tmp_path / "log.pdf"
+    dialog.path.setText(str(target))
+    dialog.password.setText("custody-log-pass")
+    dialog.again.setText("custody-log-pass")
+    click(qtbot, dialog.save_button)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    said = window.status.text()
+    assert said.startswith("Saved log.pdf (") and said.endswith(", encrypted)")
+    locked = subprocess.run(["pdftotext", str(target), "-"], capture_output=True)
+    assert locked.returncode != 0  # no password, no text
+    text = subprocess.run(["pdftotext", "-upw", "custody-log-pass", str(target), "-"],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert f"Custody log {case.reference}" in text and "Kai Brown" in text

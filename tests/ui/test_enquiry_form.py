@@ -3,6 +3,8 @@ the services (what is stored), not through the widgets alone."""
 
 from __future__ import annotations
 
+import subprocess
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -19,6 +21,7 @@ from duty_desk.ui.enquiry_previous import PreviousContactsModel
 from duty_desk.ui.enquiry_problems import ProblemsModel
 from duty_desk.ui.history_dialog import HistoryDialog, HistoryModel
 from duty_desk.ui.main_window import MainWindow
+from duty_desk.ui.save_document_dialog import SaveDocumentDialog
 from tests.conftest import PASSWORD
 from tests.ui.test_main_window import _unnamed_controls
 
@@ -458,3 +461,31 @@ def test_the_day_team_reads_an_enquiry_but_cannot_change_it(qtbot, on_shift, adm
         assert "cannot change" in window.status.text()
     finally:
         sign_out(reader)
+
+
+def test_ctrl_p_saves_the_decision_record_and_says_what_is_not_in_it(  # type: ignore[no-untyped-def]
+    qtbot, on_shift, tmp_path
+) -> None:
+    window = open_window(qtbot, on_shift)
+    assert not window.print_action.isEnabled()  # nothing stored yet: no record to print
+    enquiry = create_enquiry(on_shift, QUICK).enquiry
+    window = open_window(qtbot, on_shift, enquiry=open_enquiry(on_shift, enquiry.id))
+    assert window.print_action.isEnabled()
+    assert "Ctrl+P" in window.print_button.text()
+    window.fields.focus_field("summary")
+    type_text(qtbot, " typed, not saved")
+    press(qtbot, KEY.Key_P, CTRL)
+    dialog = window.dialog
+    assert isinstance(dialog, SaveDocumentDialog) and dialog.isVisible()
+    assert dialog.path.text().endswith(f"decision-record-{enquiry.reference}.pdf")
+    target = tmp_path / "record.pdf"
+    dialog.path.setText(str(target))
+    qtbot.waitUntil(lambda: dialog.path.hasFocus())
+    press(qtbot, KEY.Key_Return)  # Enter saves
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    assert f"Decision record {enquiry.reference}" in text and "Jayden Smith" in text
+    assert "typed, not saved" not in text  # the record is what is stored
+    assert window.status.text().startswith("Saved record.pdf (")
+    assert window.status.text().endswith("since the last save is not in it")

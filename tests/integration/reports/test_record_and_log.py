@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from duty_desk.domain.enquiry_fields import TEXT_MAX
 from duty_desk.domain.errors import ValidationError
 from duty_desk.services import custody, enquiries, reports
 from duty_desk.services.context import SignedIn
@@ -76,3 +78,19 @@ def test_the_custody_log_has_timeline_clocks_and_certificate(
     assert events[-1]["payload"] == {"document": "custody_log", "pages": printed.pages,
                                      "encrypted": False, "case_id": case.id, "steps": 1,
                                      "open": True}  # fmt: skip
+
+
+def test_the_longest_narrative_prints_whole_in_the_fields_and_the_history(
+    on_shift: SignedIn, tmp_path: Path
+) -> None:
+    words = [f"n{n}" for n in range(3300)]  # 20,000 characters or just under: the most kept
+    narrative = " ".join(words)
+    assert len(narrative) <= TEXT_MAX
+    saved = enquiries.create_enquiry(on_shift, QUICK).enquiry
+    enquiries.save_enquiry(on_shift, saved.id, QUICK | {"narrative": narrative}, saved.updated_at)
+    printed = reports.decision_record(on_shift, saved.id, tmp_path / "long.pdf")
+    said = "\n".join(assert_official(printed.path))
+    counted = Counter(said.split())
+    # Once among the fields and once as the history's "after": nothing cut off with "…".
+    assert [word for word in words if counted[word] != 2] == []
+    assert "…" not in said
