@@ -33,7 +33,16 @@ def _runs_tests(config: pytest.Config) -> bool:
     return getattr(config.option, "dist", "no") == "no" or not getattr(config.option, "tx", None)
 
 
+# Argon2id at a test's cost: the same algorithm and code, cheap enough that the hundreds of
+# desks and people the suite makes do not spend its time deriving keys. What ships (RFC
+# 9106's t=3, 64 MiB, p=4) is checked in tests/unit/security/test_keyfile.py.
+TEST_KDF_COST = {"time_cost": 1, "memory_kib": 1024, "parallelism": 1}
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    from duty_desk.security import crypto
+
+    crypto.COST = crypto.Argon2Params(**TEST_KDF_COST)
     missing = missing_programs()
     if missing:
         raise pytest.UsageError(

@@ -29,6 +29,12 @@ class Argon2Params:
         return cls(time_cost=data["t"], memory_kib=data["m"], parallelism=data["p"])
 
 
+# The cost of every new slot and enrolment (each records its own, so sign-in reads it back).
+# Only the test suite lowers it (``tests/conftest.py``: the same Argon2id, a smaller cost);
+# ``tests/unit/security/test_keyfile.py`` checks what ships and that a desk records it.
+COST = Argon2Params()
+
+
 def argon2id(password: str, salt: bytes, params: Argon2Params) -> bytes:
     return hash_secret_raw(
         password.encode("utf-8"),

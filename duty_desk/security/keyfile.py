@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from duty_desk import filelock
+from duty_desk.security import crypto
 from duty_desk.security.crypto import (
     Argon2Params,
     argon2id,
@@ -68,7 +69,7 @@ def new_slot(
     params: Argon2Params | None = None,
 ) -> tuple[str, Slot]:
     """A person's slot, ready to go into the key file (the slow part: Argon2id)."""
-    params = params or Argon2Params()
+    params = params or crypto.COST
     salt = secrets.token_bytes(16)
     sid = slot_id(device_secret, username)
     kek = _slot_key(password, device_secret, salt, params)
@@ -81,7 +82,7 @@ def new_enrolment(password: str, params: Argon2Params | None = None) -> dict[str
     the Argon2id output of it under a fresh salt (as sensitive as a password hash; it travels
     only inside the day service and encrypted desks, and opens nothing without a desk's own
     device secret)."""
-    params = params or Argon2Params()
+    params = params or crypto.COST
     salt = secrets.token_bytes(16)
     key = argon2id(password, salt, params)
     return {"salt": b64(salt), "kdf": params.as_dict(), "key": b64(key)}
@@ -135,7 +136,7 @@ def unwrap(keyfile: KeyFile, device_secret: bytes, username: str, password: str)
     slot = keyfile.slots.get(sid)
     if slot is None:
         # Spend the same effort so timing does not tell who is enrolled.
-        argon2id(password, b"\0" * 16, Argon2Params())
+        argon2id(password, b"\0" * 16, crypto.COST)
         return None
     kek = _slot_key(password, device_secret, slot.salt, slot.params)
     return open_sealed(kek, slot.nonce, slot.wrapped, _aad(keyfile.device_id, sid))

@@ -112,3 +112,16 @@ def test_sealing_binds_the_associated_data() -> None:
     assert open_sealed(key, nonce, sealed, b"device/slot") == b"db key"
     assert open_sealed(key, nonce, sealed, b"device/other") is None
     assert open_sealed(secrets.token_bytes(32), nonce, sealed, b"device/slot") is None
+
+
+def test_new_slots_and_enrolments_cost_what_ships(material, monkeypatch) -> None:
+    from duty_desk.security import crypto
+
+    # RFC 9106's second recommended option; the suite runs at a lower cost (conftest).
+    assert Argon2Params() == Argon2Params(time_cost=3, memory_kib=65536, parallelism=4)
+    assert Argon2Params() != crypto.COST
+    monkeypatch.setattr(crypto, "COST", Argon2Params())
+    secret, db_key = material
+    _, slot = kf.new_slot(DEVICE, secret, "sam", "night shift staple", db_key)
+    assert slot.params == Argon2Params()
+    assert kf.new_enrolment("night shift staple")["kdf"] == {"t": 3, "m": 65536, "p": 4}
