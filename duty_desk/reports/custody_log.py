@@ -32,7 +32,7 @@ from duty_desk.domain.events import parse_instant
 from duty_desk.domain.field_words import in_words
 from duty_desk.domain.signoff import SignoffState
 from duty_desk.reports.decision_record import lines_of
-from duty_desk.reports.document import Meta, build, facts, styles, table, text
+from duty_desk.reports.document import Meta, build, facts, heading, styles, table, text
 
 WIDTH = 174 * mm
 CERTIFICATE = ("certificate_issued", "certificate_reason", "certificate_text", "remained_reason",
@@ -49,9 +49,9 @@ def render(
         names = [f.name for f in FIELDS.values() if f.section == section and f.name in case.content]
         names = [n for n in names if n not in CERTIFICATE]
         if names:
-            story.append(Paragraph(text(section), sheet["h1"]))
+            story.extend(heading(section))
             story.append(facts(_pairs(case, names), label_width=55 * mm))
-    story.append(Paragraph("Timeline (UK time)", sheet["h1"]))
+    story.extend(heading("Timeline (UK time)"))
     story.append(_timeline(case))
     story.extend(_clocks(case, now, limits))
     story.extend(_certificate(case))
@@ -117,7 +117,7 @@ def _clocks(case: Case, now: datetime, limits: Thresholds) -> list[Flowable]:
     if ticking.next_review is not None:
         overdue = " — OVERDUE" if ticking.review_overdue else ""
         pairs.append(("Next PACE review", f"{show_local(ticking.next_review)}{overdue}"))
-    story: list[Flowable] = [Paragraph(text(title), sheet["h1"]), facts(pairs, 55 * mm)]
+    story: list[Flowable] = [*heading(title), facts(pairs, 55 * mm)]
     for warning in warnings(case.instants, now, limits):
         story.append(Paragraph(text(f"WARNING: {warning.text}"), sheet["flag"]))
     return story
@@ -125,7 +125,7 @@ def _clocks(case: Case, now: datetime, limits: Thresholds) -> list[Flowable]:
 
 def _certificate(case: Case) -> list[Flowable]:
     sheet = styles()
-    story: list[Flowable] = [Paragraph("The custody officer's certificate", sheet["h1"])]
+    story: list[Flowable] = heading("The custody officer's certificate")
     present = [n for n in CERTIFICATE if n in case.content]
     if not present:
         story.append(Paragraph("No certificate is recorded.", sheet["body"]))

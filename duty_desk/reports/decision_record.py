@@ -19,7 +19,7 @@ from duty_desk.domain.field_words import in_words
 from duty_desk.domain.handover_pack import attention, signoff_words
 from duty_desk.domain.records import Change, Enquiry, Status
 from duty_desk.domain.signoff import Signoff
-from duty_desk.reports.document import Meta, build, facts, styles, table, text
+from duty_desk.reports.document import Meta, build, facts, heading, para, styles, table, text
 
 WIDTH = 174 * mm
 
@@ -48,29 +48,34 @@ def render(
         fields = [f for f in FIELDS.values() if f.section == section and f.name in enquiry.content]
         if not fields:
             continue
-        story.append(Paragraph(text(section), sheet["h1"]))
+        story.extend(heading(section))
         pairs = [(f.label, lines_of(in_words(f, enquiry.content[f.name], decision_labels)))
                  for f in fields]  # fmt: skip
         story.append(facts(pairs, label_width=55 * mm))
-    story.append(Paragraph("History: every version and sign-off", sheet["h1"]))
+    story.extend(heading("History: every version and sign-off"))
     story.append(_history(lines, decision_labels))
     return build(story, meta)
 
 
 def _history(lines: Sequence[Change], labels: Mapping[str, str]) -> Flowable:
-    rows = []
+    rows: list[list[object]] = []
+    spans = []
     for line in lines:
-        field = FIELDS.get(line.field)
+        when = show_local(line.at).replace(" ", "\n")  # the date above the time
+        version = f"v{line.version}" if line.version else ""  # a handover has none
+        field = FIELDS.get(line.field) if line.field else None
+        if not line.field:  # an opening, a sign-off, a handover: its words across the row
+            spans.append((len(rows), 3, 6))
+            rows.append([para(when), version, line.who, line.what, "", "", ""])
+            continue
         name = field.label if field else line.field
-        before = _whole(field, line.before, labels) if line.field else ""
-        after = _whole(field, line.after, labels) if line.field else ""
-        rows.append([show_local(line.at), f"v{line.version}", line.who, line.what, name,
-                     before, after])  # fmt: skip
+        before, after = (_whole(field, value, labels) for value in (line.before, line.after))
+        rows.append([para(when), version, line.who, line.what, name, before, after])
     # Before and after get the width: they are printed whole, however long (a row longer
     # than a page carries on over the next).
-    widths = [20 * mm, 7 * mm, 20 * mm, 21 * mm, 24 * mm, 41 * mm, WIDTH - 133 * mm]
+    widths = [24 * mm, 9 * mm, 19 * mm, 19 * mm, 24 * mm, 39 * mm, WIDTH - 134 * mm]
     header = ["When", "v", "Who", "What", "Field", "Before", "After"]
-    return table(header, rows, widths)
+    return table(header, rows, widths, spans=spans)
 
 
 def _whole(field: Field | None, value: object, labels: Mapping[str, str]) -> Paragraph:
@@ -81,4 +86,4 @@ def _whole(field: Field | None, value: object, labels: Mapping[str, str]) -> Par
 
 def lines_of(value: str, style: str = "cell") -> Paragraph:
     """Text whose line breaks are kept (a Paragraph otherwise runs lines together)."""
-    return Paragraph(text(value).replace("\n", "<br/>"), styles()[style])
+    return para(value, style)

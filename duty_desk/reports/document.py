@@ -15,6 +15,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import pikepdf
@@ -25,7 +26,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus.flowables import KeepTogether
 
 from duty_desk.domain.clock import show_local
@@ -62,8 +70,10 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 
+@cache
 def styles() -> dict[str, ParagraphStyle]:
-    """The paragraph styles documents use: title, h1, h2, body, small, flag, cell, head."""
+    """The paragraph styles documents use: title, h1, h2, body, small, flag, cell, head
+    (made once: treat them as read-only)."""
     register_fonts()
     body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, textColor=INK)
     return {
@@ -90,20 +100,55 @@ def text(value: object) -> str:
     )
 
 
+def para(value: object, style: ParagraphStyle | str = "cell") -> Paragraph:
+    """Plain text as a Paragraph, set as written: line breaks kept, runs of spaces as one.
+
+    A single line is handed to reportlab already split into its one run of text, so it
+    skips the markup parser, which is most of the time a long document takes (a 300-item
+    pack has some 10,000 cells); it lays out exactly as the parsed text would."""
+    chosen = styles()[style] if isinstance(style, str) else style
+    said = "" if value is None else str(value)
+    if "\n" in said or not said.strip():
+        return Paragraph(text(said).replace("\n", "<br/>"), chosen)
+    run = _plain_run(chosen).clone(text=" ".join(said.split()))
+    return _PlainParagraph(said, chosen, frags=[run])
+
+
+class _PlainParagraph(Paragraph):
+    """One run of plain text. Its lines depend only on the width, so a table that measures
+    it again at the same width (it does, two or three times) is given the lines it has."""
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None  # the width, and the size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        # (A split that cannot keep the lines deletes them: then they are made again.)
+        if self._wrapped is None or self._wrapped[0] != availWidth or not hasattr(self, "blPara"):
+            self._wrapped = (availWidth, super().wrap(availWidth, availHeight))
+        return self._wrapped[1]
+
+
+@cache
+def _plain_run(style: ParagraphStyle) -> Any:
+    """The run of text reportlab's parser makes for a plain word in ``style``."""
+    return Paragraph("x", style).frags[0]
+
+
 def table(
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
     widths: Sequence[float] | None = None,
     flagged: Sequence[int] = (),
+    spans: Sequence[tuple[int, int, int]] = (),
 ) -> Table:
     """A table whose header row repeats on every page it runs onto. Cells that are not
     flowables are set as wrapped text; a row taller than a page carries on over the next
     (a 20,000-character narrative prints whole); rows whose index is in ``flagged`` are
-    tinted red."""
+    tinted red; each ``(row, first, last)`` in ``spans`` joins that row's cells from column
+    ``first`` to ``last`` (the text goes in ``first``)."""
     sheet = styles()
 
     def cell(value: Any, style: ParagraphStyle) -> Any:
-        return value if isinstance(value, Flowable) else Paragraph(text(value), style)
+        return value if isinstance(value, Flowable) else para(value, style)
 
     data = [[cell(h, sheet["head"]) for h in header]]
     data += [[cell(value, sheet["cell"]) for value in row] for row in rows]
@@ -118,8 +163,14 @@ def table(
     ]
     for index in flagged:
         commands.append(("BACKGROUND", (0, index + 1), (-1, index + 1), FLAG_FILL))
+    for index, first, last in spans:
+        commands.append(("SPAN", (first, index + 1), (last, index + 1)))
     return Table(
-        data, colWidths=widths, repeatRows=1, splitInRow=1, style=TableStyle(commands),
+        data,
+        colWidths=widths,
+        repeatRows=1,
+        splitInRow=1,
+        style=TableStyle(commands),
         hAlign="LEFT",
     )
 
@@ -129,8 +180,8 @@ def facts(pairs: Sequence[tuple[str, Any]], label_width: float = 45 * mm) -> Tab
     than a page carries on over the next."""
     sheet = styles()
     data = [
-        [Paragraph(text(label), sheet["head"]), value if isinstance(value, Flowable)
-         else Paragraph(text(value) or "—", sheet["cell"])]
+        [para(label, sheet["head"]), value if isinstance(value, Flowable)
+         else para(value if str(value).strip() else "—", sheet["cell"])]
         for label, value in pairs
     ]  # fmt: skip
     style = TableStyle(
@@ -142,9 +193,12 @@ def facts(pairs: Sequence[tuple[str, Any]], label_width: float = 45 * mm) -> Tab
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ]
     )
-    return Table(
-        data, colWidths=[label_width, None], splitInRow=1, style=style, hAlign="LEFT"
-    )
+    return Table(data, colWidths=[label_width, None], splitInRow=1, style=style, hAlign="LEFT")
+
+
+def heading(words: str, level: str = "h1") -> list[Flowable]:
+    """A heading that starts a new page rather than sit alone at the foot of one."""
+    return [CondPageBreak(30 * mm), Paragraph(text(words), styles()[level])]
 
 
 def together(*flowables: Flowable) -> KeepTogether:

@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
 from duty_desk.domain.clock import show_local
 from duty_desk.domain.handover_pack import Attention, CustodyLine, Pack, PackItem, ShiftLine
-from duty_desk.reports.document import Meta, build, facts, styles, table, text, together
+from duty_desk.reports.document import Meta, build, facts, para, styles, table, text, together
 
 WIDTH = 174 * mm  # A4 portrait between the margins
 SHORT = {
@@ -126,10 +126,10 @@ def _glance(pack: Pack) -> Flowable:
 def _item(item: PackItem) -> list[Flowable]:
     sheet = styles()
     who = item.child + (f", {item.age}" if item.age else "")
-    heading = Paragraph(text(f"{item.reference} · {who}"), sheet["h2"])
-    alerts = [Paragraph(text(f"ATTENTION: {w}"), sheet["flag"]) for w in item.warnings]
-    voice = Paragraph(text(item.voice), sheet["flag" if item.voice_missing else "cell"])
-    signoff = Paragraph(text(item.signoff), sheet["flag" if item.attention else "cell"])
+    heading = para(f"{item.reference} · {who}", sheet["h2"])
+    alerts = [para(f"ATTENTION: {w}", sheet["flag"]) for w in item.warnings]
+    voice = para(item.voice, sheet["flag" if item.voice_missing else "cell"])
+    signoff = para(item.signoff, sheet["flag" if item.attention else "cell"])
     pairs = [
         ("Received", show_local(item.received_at)),
         ("Concerns", item.concerns),

@@ -147,7 +147,18 @@ _WHAT = {
     "signoff.verbal_recorded": "Verbal sign-off recorded",
     "signoff.verbal_confirmed": "Verbal sign-off confirmed",
     "signoff.verbal_disputed": "Verbal sign-off disputed",
+    "handover.submitted": "Handed over to the day team",
+    "handover.acknowledged": "Acknowledged by the day team",
+    "handover.returned": "Returned by the day team",
+    "handover.referenced": "Case system reference recorded",
+    "conflict.resolved": "Conflict resolved",
 }
+
+
+def _what(kind: str) -> str:
+    """An event's type in words ("handover.submitted" -> "Handed over to the day team");
+    a type not listed still reads as words, never as a code."""
+    return _WHAT.get(kind) or kind.replace(".", " ").replace("_", " ").capitalize()
 
 
 def history(session: SignedIn, enquiry_id: str) -> list[Change]:
@@ -161,7 +172,7 @@ def history(session: SignedIn, enquiry_id: str) -> list[Change]:
     lines: list[Change] = []
     content: Content = {}
     for event in events:
-        what = _WHAT.get(event.type, event.type)
+        what = _what(event.type)
         who = names.get(event.actor_id or "", "the system")
         version = event.payload.get("version", 0)
         changed = event.payload.get("changes")

@@ -15,7 +15,8 @@ from duty_desk.services import handover, reports
 from duty_desk.services.context import SignedIn
 from duty_desk.services.demo import DEMO_PASSWORD, build_demo
 from duty_desk.services.desk import remove_desk, sign_in, sign_out
-from duty_desk.services.enquiries import create_enquiry
+from duty_desk.services.enquiries import create_enquiry, history
+from duty_desk.services.enquiry_lists import find_by_reference
 from duty_desk.services.paths import DeskPaths
 from tests.conftest import FakeClock
 from tests.integration.reports.pdf import assert_locked, assert_official
@@ -224,3 +225,15 @@ def test_a_300_item_pack_repeats_its_table_header_on_every_page(
     waiting = [p for p in pages if "Where it stands" in p]
     assert len(waiting) >= 5  # "Not yet acknowledged": 300 rows, its header on every page
     assert "Wójcik 299" in waiting[-1]
+
+
+def test_a_handed_over_records_history_says_so_in_words(day: SignedIn, pack: Pack,
+                                                        tmp_path: Path) -> None:  # fmt: skip
+    reference = next(i.reference for i in pack.items if i.reference.startswith("EDT-"))
+    enquiry_id = find_by_reference(day, reference)
+    said = [line.what for line in history(day, enquiry_id)]
+    assert "Handed over to the day team" in said
+    assert not [what for what in said if "." in what.split(" ")[0]]  # no "handover.submitted"
+    printed = reports.decision_record(day, enquiry_id, tmp_path / "record.pdf")
+    text = "\n".join(assert_official(printed.path))
+    assert "Handed over to the day team" in text and "handover.submitted" not in text
