@@ -181,7 +181,7 @@ def facts(pairs: Sequence[tuple[str, Any]], label_width: float = 45 * mm) -> Tab
     sheet = styles()
     data = [
         [para(label, sheet["head"]), value if isinstance(value, Flowable)
-         else para(value if str(value).strip() else "—", sheet["cell"])]
+         else para(value if value is not None and str(value).strip() else "—", sheet["cell"])]
         for label, value in pairs
     ]  # fmt: skip
     style = TableStyle(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from reportlab.platypus import Paragraph
 
-from duty_desk.reports.document import para, styles, text
+from duty_desk.reports.document import facts, para, styles, text
 
 SAID = [
     "Siân Llŷr, 9",
@@ -42,3 +42,9 @@ def test_line_breaks_are_kept_and_nothing_is_read_as_markup() -> None:
     assert len(broken.blPara.lines) == 2
     assert line_texts(broken) == ["Firstline<b>notbold</b>", "Second&last"]
     assert para("", "cell").wrap(100, 100)[1] >= 0
+
+
+def test_a_fact_with_nothing_recorded_shows_a_dash() -> None:
+    shown = facts([("Rationale", None), ("Actions", "   "), ("Decision", "Missing child")])
+    said = ["".join(f.text for f in row[1].frags) for row in shown._cellvalues]
+    assert said == ["—", "—", "Missing child"]
