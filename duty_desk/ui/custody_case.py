@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import pairwise
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -41,7 +40,6 @@ from duty_desk.domain.roles import Permission, may
 from duty_desk.domain.signoff import Signoff
 from duty_desk.services import custody as service
 from duty_desk.services import providers, reports, signoff
-from duty_desk.services.documents import Printed
 from duty_desk.services.lists import decision_types
 from duty_desk.ui.custody_case_fields import CaseFields, in_order, problem_words
 from duty_desk.ui.custody_case_header import (
@@ -56,7 +54,7 @@ from duty_desk.ui.custody_case_timeline import TimelinePage
 from duty_desk.ui.custody_close import OutcomeSummary, closing_dialog
 from duty_desk.ui.custody_decision import decision_dialog
 from duty_desk.ui.enquiry_header import action_button
-from duty_desk.ui.save_document_dialog import ask_to_save, saved_words
+from duty_desk.ui.save_document_dialog import save_from_window
 from duty_desk.ui.widgets import ErrorLine, framed
 
 if TYPE_CHECKING:
@@ -377,21 +375,15 @@ class CustodyCaseWindow(QWidget):
 
     def save_log(self) -> None:
         """The custody log (the case, its timeline, clocks and certificate) as a PDF."""
-        case = self.case
+        case, session = self.case, self.session
         if case is None:
             return
-        session = self.session
-
-        def act(path: Path, **kw: Any) -> Printed:
-            return reports.custody_log(session, case.id, path, **kw)
-
-        def done(printed: Printed) -> None:
-            unsaved = self.tr(": what you have typed since the last save is not in it")
-            self.status.setText(saved_words(printed) + (unsaved if self.dirty else ""))
-
-        what = self.tr("the custody log of %1").replace("%1", case.reference)
-        file_name = f"custody-log-{case.reference}.pdf"
-        self.dialog = ask_to_save(self, what, file_name, self._marking, act, done)
+        self.dialog = save_from_window(
+            self, self.tr("the custody log of %1").replace("%1", case.reference),
+            f"custody-log-{case.reference}.pdf", self._marking,
+            lambda path, **kw: reports.custody_log(session, case.id, path, **kw),
+            self.status.setText, lambda: self.dirty,
+        )  # fmt: skip
 
     def close_or_reopen(self) -> None:
         """Ctrl+Shift+L: the outcome dialog for an open case; for a closed one, reopen."""

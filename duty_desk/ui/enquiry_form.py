@@ -16,7 +16,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from itertools import pairwise
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -39,7 +38,6 @@ from duty_desk.domain.roles import Permission, may
 from duty_desk.domain.signoff import Signoff
 from duty_desk.services import drafts, reports
 from duty_desk.services import enquiries as service
-from duty_desk.services.documents import Printed
 from duty_desk.services.lists import decision_types
 from duty_desk.ui.enquiry_alerts import KnownTonightBox
 from duty_desk.ui.enquiry_header import (
@@ -54,7 +52,7 @@ from duty_desk.ui.enquiry_previous import PreviousContactsPanel
 from duty_desk.ui.enquiry_problems import ProblemsPanel, in_form_order
 from duty_desk.ui.enquiry_sections import EnquiryFields
 from duty_desk.ui.history_dialog import HistoryDialog
-from duty_desk.ui.save_document_dialog import ask_to_save, saved_words
+from duty_desk.ui.save_document_dialog import save_from_window
 from duty_desk.ui.signoff_panel import SignoffPanel, fetch
 from duty_desk.ui.widgets import ErrorLine, framed
 
@@ -468,18 +466,12 @@ class EnquiryWindow(QWidget):
 
     def save_record(self) -> None:
         """The decision record (every field as saved, every version and sign-off) as a PDF."""
-        enquiry = self.enquiry
+        enquiry, session = self.enquiry, self.session
         if enquiry is None:
             return
-        session = self.session
-
-        def act(path: Path, **kw: Any) -> Printed:
-            return reports.decision_record(session, enquiry.id, path, **kw)
-
-        def done(printed: Printed) -> None:
-            unsaved = self.tr(": what you have typed since the last save is not in it")
-            self.status.setText(saved_words(printed) + (unsaved if self.dirty else ""))
-
-        what = self.tr("the decision record of %1").replace("%1", enquiry.reference)
-        file_name = f"decision-record-{enquiry.reference}.pdf"
-        self.dialog = ask_to_save(self, what, file_name, self._marking, act, done)
+        self.dialog = save_from_window(
+            self, self.tr("the decision record of %1").replace("%1", enquiry.reference),
+            f"decision-record-{enquiry.reference}.pdf", self._marking,
+            lambda path, **kw: reports.decision_record(session, enquiry.id, path, **kw),
+            self.status.setText, lambda: self.dirty,
+        )  # fmt: skip

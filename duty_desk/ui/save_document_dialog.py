@@ -54,6 +54,25 @@ def ask_to_save(
     return dialog
 
 
+def save_from_window(
+    window: QWidget,
+    what: str,
+    file_name: str,
+    marking: str,
+    act: Callable[..., Printed],
+    say: Callable[[str], None],
+    unsaved: Callable[[], bool],
+) -> SaveDocumentDialog:
+    """Save the document of the record a window shows (a decision record, a custody log):
+    ``say`` hears what was saved, and that the window's unsaved typing is not in it."""
+
+    def done(printed: Printed) -> None:
+        left_out = _tr(": what you have typed since the last save is not in it")
+        say(saved_words(printed) + (left_out if unsaved() else ""))
+
+    return ask_to_save(window, what, file_name, marking, act, done)
+
+
 def documents_folder() -> Path:
     """Where a new document is suggested: the Documents folder, else the home folder."""
     home = Path.home()
