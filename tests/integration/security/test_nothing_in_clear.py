@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -16,8 +17,12 @@ from duty_desk.services.paths import DeskPaths
 from tests.conftest import ADMIN_PASSWORD, PASSWORD
 from tests.support import raw_db, run_cli
 
-MARKER_NAME = "Zyxwvutsrq Markername"
-MARKER_USER = "zyxwvutsrq"
+# Made up afresh for each run: a fixed word can turn up by chance in whatever else the suite
+# writes to the temporary folder meanwhile ("zyxwvutsrq" did, in a Qt image plugin of the
+# installer tests' bundle).
+_TOKEN = secrets.token_hex(6)
+MARKER_NAME = f"Zq{_TOKEN} Markername"
+MARKER_USER = f"zq{_TOKEN}"
 NEEDLES = [
     text.encode(codec)
     for text in (MARKER_NAME, MARKER_USER, "Markername")
