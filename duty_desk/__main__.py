@@ -16,6 +16,10 @@ def _is_plain_launch(argv: list[str]) -> bool:
 
 def main() -> None:
     argv = sys.argv[1:]
+    if argv == ["--self-test"]:  # does this installation work? (headless; exit status 0/1)
+        from duty_desk.ui.self_test import main as self_test
+
+        sys.exit(self_test())
     if _is_plain_launch(argv):
         # The quick way to the sign-in window: no argparse, no logging set-up first.
         from pathlib import Path

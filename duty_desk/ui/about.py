@@ -21,7 +21,8 @@ from duty_desk import __version__
 from duty_desk.resources import resource
 from duty_desk.ui.widgets import heading, icon
 
-COMPONENTS = ("SQLAlchemy", "alembic", "sqlcipher3", "keyring", "argon2-cffi", "cryptography")
+COMPONENTS = ("SQLAlchemy", "alembic", "sqlcipher3", "keyring", "argon2-cffi", "cryptography",
+              "reportlab", "pikepdf")  # fmt: skip
 
 
 def versions() -> list[tuple[str, str]]:
@@ -71,6 +72,14 @@ class AboutDialog(QDialog):
                 (licences / "LGPL-3.0.txt").read_text(encoding="utf-8"), "LGPL-3.0", plain=True
             ),
             self.tr("L&GPL-3.0 (Qt)"),
+        )
+        tabs.addTab(
+            self._text(
+                resource("fonts", "LICENSE-DejaVu.txt").read_text(encoding="utf-8"),
+                self.tr("Font licence"),
+                plain=True,
+            ),
+            self.tr("&Fonts (DejaVu)"),
         )
         layout.addWidget(tabs, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -120,12 +120,14 @@ def test_about_lists_versions_and_licences(qtbot):  # type: ignore[no-untyped-de
     tabs = dialog.findChild(QTabWidget)
     assert tabs is not None
     titles = [tabs.tabText(i).replace("&", "") for i in range(tabs.count())]
-    assert titles == ["Versions", "Licences", "LGPL-3.0 (Qt)"]
-    versions, licences, lgpl = (tabs.widget(i) for i in range(3))
+    assert titles == ["Versions", "Licences", "LGPL-3.0 (Qt)", "Fonts (DejaVu)"]
+    versions, licences, lgpl, fonts = (tabs.widget(i) for i in range(4))
     assert isinstance(versions, QTextBrowser) and qVersion() in versions.toPlainText()
     assert isinstance(licences, QTextBrowser) and "LGPL-3.0" in licences.toPlainText()
     assert isinstance(lgpl, QTextBrowser)
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in lgpl.toPlainText()
+    assert isinstance(fonts, QTextBrowser) and "Bitstream Vera" in fonts.toPlainText()
+    assert "reportlab" in versions.toPlainText() and "DejaVu" in licences.toPlainText()
 
 
 def test_dark_and_light_appearance(qtbot):  # type: ignore[no-untyped-def]
