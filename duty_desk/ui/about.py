@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+from html import escape
 from importlib import metadata
 
 from PySide6 import __version__ as pyside_version
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from duty_desk import __version__
 from duty_desk.resources import resource
+from duty_desk.services.deployment import deployment
 from duty_desk.ui.widgets import heading, icon
 
 COMPONENTS = ("SQLAlchemy", "alembic", "sqlcipher3", "keyring", "argon2-cffi", "cryptography",
@@ -38,6 +40,18 @@ def versions() -> list[tuple[str, str]]:
         except metadata.PackageNotFoundError:
             rows.append((name, "not installed"))
     return rows
+
+
+def deployed() -> list[tuple[str, str]]:
+    """What council IT set at deployment (the MSI's properties, or /etc/duty-desk)."""
+    found = deployment()
+    if found.problem:
+        return [("Deployment", found.problem)]
+    unset = "not set at deployment"
+    return [
+        ("Organisation", found.organisation or unset),
+        ("Day service (as deployed)", found.day_service_url or unset),
+    ]
 
 
 class AboutDialog(QDialog):
@@ -89,7 +103,8 @@ class AboutDialog(QDialog):
         self.resize(620, 520)
 
     def _versions_html(self) -> str:
-        rows = "".join(f"<tr><td><b>{n}</b></td><td>{v}</td></tr>" for n, v in versions())
+        rows = "".join(f"<tr><td><b>{n}</b></td><td>{escape(v)}</td></tr>"
+                       for n, v in versions() + deployed())  # fmt: skip
         return f"<table cellpadding='4'>{rows}</table>"
 
     @staticmethod

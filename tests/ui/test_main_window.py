@@ -128,6 +128,7 @@ def test_about_lists_versions_and_licences(qtbot):  # type: ignore[no-untyped-de
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in lgpl.toPlainText()
     assert isinstance(fonts, QTextBrowser) and "Bitstream Vera" in fonts.toPlainText()
     assert "reportlab" in versions.toPlainText() and "DejaVu" in licences.toPlainText()
+    assert "Organisation" in versions.toPlainText()  # as deployed (services/deployment)
 
 
 def test_dark_and_light_appearance(qtbot):  # type: ignore[no-untyped-def]
