@@ -16,7 +16,7 @@ import io
 import os
 import tempfile
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +36,37 @@ class Printed:
     path: Path
     pages: int
     encrypted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A document ready to lay out: its title and subject, how to render it on the official
+    form, and what the audit event says it covers (ids, dates, counts; never a name)."""
+
+    title: str
+    subject: str
+    render: Callable[[Meta], bytes]
+    about: Mapping[str, object]
+
+
+def produce(
+    session: SignedIn,
+    path: Path,
+    draft: Callable[[], Draft],
+    *,
+    document: str,
+    password: str | None = None,
+    overwrite: bool = False,
+) -> Printed:
+    """The steps every document takes: the file and password are refused before any work,
+    then ``draft`` reads what the document shows, it is rendered with this person's page
+    furniture, and saved (``save``). The caller has checked the person may read it."""
+    check_target(path, overwrite=overwrite)
+    check_password(password)
+    made = draft()
+    pdf = made.render(meta(session, made.title, subject=made.subject))
+    return save(session, path, pdf, document=document, about=made.about, password=password,
+                overwrite=overwrite)  # fmt: skip
 
 
 def meta(session: SignedIn, title: str, *, subject: str = "", landscape: bool = False) -> Meta:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
@@ -73,16 +74,15 @@ def indicators_report(
 ) -> Printed:
     """The indicators as a PDF (figures, and bar charts of the nights and the decisions)."""
     authorize(session, Permission.VIEW_FIGURES)
-    documents.check_password(password)
-    documents.check_target(path, overwrite=overwrite)
-    found = indicators(session, start, end)
-    meta = documents.meta(session, "Performance indicators", subject=_period(start, end))
-    pdf = indicators_pdf.build_report(found, meta)
-    about = {"start": start.isoformat(), "end": end.isoformat(), "enquiries": found.enquiries}
-    return documents.save(
-        session, path, pdf, document="indicators", about=about, password=password,
-        overwrite=overwrite,
-    )  # fmt: skip
+
+    def draft() -> documents.Draft:
+        found = indicators(session, start, end)
+        about = {"start": start.isoformat(), "end": end.isoformat(), "enquiries": found.enquiries}
+        return documents.Draft("Performance indicators", _period(start, end),
+                               partial(indicators_pdf.build_report, found), about)  # fmt: skip
+
+    return documents.produce(session, path, draft, document="indicators",
+                             password=password, overwrite=overwrite)  # fmt: skip
 
 
 def monitoring_report(
@@ -96,17 +96,16 @@ def monitoring_report(
 ) -> Printed:
     """The Concordat monitoring figures (young people in police custody) as a PDF."""
     authorize(session, Permission.VIEW_FIGURES)
-    documents.check_password(password)
-    documents.check_target(path, overwrite=overwrite)
-    found = monitoring(session, start, end)
-    title = "Concordat monitoring: children in police custody"
-    meta = documents.meta(session, title, subject=_period(start, end))
-    pdf = monitoring_pdf.build_report(found, meta)
-    about = {"start": start.isoformat(), "end": end.isoformat(), "requests": found.requests}
-    return documents.save(
-        session, path, pdf, document="custody_monitoring", about=about, password=password,
-        overwrite=overwrite,
-    )  # fmt: skip
+
+    def draft() -> documents.Draft:
+        found = monitoring(session, start, end)
+        about = {"start": start.isoformat(), "end": end.isoformat(), "requests": found.requests}
+        return documents.Draft("Concordat monitoring: children in police custody",
+                               _period(start, end), partial(monitoring_pdf.build_report, found),
+                               about)  # fmt: skip
+
+    return documents.produce(session, path, draft, document="custody_monitoring",
+                             password=password, overwrite=overwrite)  # fmt: skip
 
 
 def _period(start: date, end: date) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select
@@ -86,22 +87,21 @@ def handover_pack(
 ) -> Printed:
     """Save the morning handover pack as a PDF (one section per team unless ``team``)."""
     authorize(session, Permission.RECEIVE_HANDOVER)
-    documents.check_target(path, overwrite=overwrite)
-    documents.check_password(password)
-    pack = pack_contents(session, team)
-    title = "Morning handover pack" + (f": {pack.team}" if pack.team else "")
-    meta = documents.meta(session, title, subject="The night's work for the day team")
-    pdf = pack_pdf.render(pack, meta)
-    about = {
-        "items": len(pack.items),
-        "flagged": len(pack.attention),
-        "custody_open": len(pack.custody),
-        "one_team": team is not None,
-    }
-    return documents.save(
-        session, path, pdf, document="handover_pack", about=about, password=password,
-        overwrite=overwrite,
-    )  # fmt: skip
+
+    def draft() -> documents.Draft:
+        pack = pack_contents(session, team)
+        about = {
+            "items": len(pack.items),
+            "flagged": len(pack.attention),
+            "custody_open": len(pack.custody),
+            "one_team": team is not None,
+        }
+        title = "Morning handover pack" + (f": {pack.team}" if pack.team else "")
+        return documents.Draft(title, "The night's work for the day team",
+                               partial(pack_pdf.render, pack), about)  # fmt: skip
+
+    return documents.produce(session, path, draft, document="handover_pack",
+                             password=password, overwrite=overwrite)  # fmt: skip
 
 
 def _in_pack(item: HandoverItem, now: datetime) -> bool:
@@ -239,24 +239,23 @@ def decision_record(
 ) -> Printed:
     """Save one enquiry's record: every field, then every version and sign-off."""
     authorize(session, Permission.VIEW_ENQUIRIES)
-    documents.check_target(path, overwrite=overwrite)
-    documents.check_password(password)
-    with session.uow(read_only=True) as uow:
-        enquiry = enquiry_store.get_enquiry(uow.session, enquiry_id)
-        if enquiry is None:
-            raise NotFound("That enquiry is not on this desk.")
-        names = {p.id: p.display_name for p in uow.people.list()}
-        found = get_signoff(uow.session, enquiry_id)
-        signoff = None if found is None else _named(found, names)
-    lines = history(session, enquiry_id)
-    meta = documents.meta(session, f"Decision record {enquiry.reference}",
-                          subject="An out-of-hours enquiry and its decision")  # fmt: skip
-    pdf = record_pdf.render(enquiry, lines, signoff, decision_types().labels, meta)
-    about = {"enquiry_id": enquiry.id, "version": enquiry.version, "changes": len(lines)}
-    return documents.save(
-        session, path, pdf, document="decision_record", about=about, password=password,
-        overwrite=overwrite,
-    )  # fmt: skip
+
+    def draft() -> documents.Draft:
+        with session.uow(read_only=True) as uow:
+            enquiry = enquiry_store.get_enquiry(uow.session, enquiry_id)
+            if enquiry is None:
+                raise NotFound("That enquiry is not on this desk.")
+            names = {p.id: p.display_name for p in uow.people.list()}
+            found = get_signoff(uow.session, enquiry_id)
+            signoff = None if found is None else _named(found, names)
+        lines = history(session, enquiry_id)
+        render = partial(record_pdf.render, enquiry, lines, signoff, decision_types().labels)
+        about = {"enquiry_id": enquiry.id, "version": enquiry.version, "changes": len(lines)}
+        subject = "An out-of-hours enquiry and its decision"
+        return documents.Draft(f"Decision record {enquiry.reference}", subject, render, about)
+
+    return documents.produce(session, path, draft, document="decision_record",
+                             password=password, overwrite=overwrite)  # fmt: skip
 
 
 # --- one custody case's log ---------------------------------------------------------------
@@ -272,19 +271,18 @@ def custody_log(
 ) -> Printed:
     """Save one custody case's log: its details, timeline, clocks and certificate."""
     authorize(session, Permission.VIEW_ENQUIRIES)
-    documents.check_target(path, overwrite=overwrite)
-    documents.check_password(password)
-    with session.uow(read_only=True) as uow:
-        case = custody_store.get_case(uow.session, case_id)
-    if case is None:
-        raise NotFound("That custody case is not on this desk.")
-    now = session.desk.clock()
-    limits = custody_service.thresholds(session)
-    meta = documents.meta(session, f"Custody log {case.reference}",
-                          subject="A young person in police custody (PACE s.38(6))")  # fmt: skip
-    pdf = custody_pdf.render(case, now, limits, decision_types().labels, meta)
-    about = {"case_id": case.id, "steps": len(case.steps), "open": case.open}
-    return documents.save(
-        session, path, pdf, document="custody_log", about=about, password=password,
-        overwrite=overwrite,
-    )  # fmt: skip
+
+    def draft() -> documents.Draft:
+        with session.uow(read_only=True) as uow:
+            case = custody_store.get_case(uow.session, case_id)
+        if case is None:
+            raise NotFound("That custody case is not on this desk.")
+        limits = custody_service.thresholds(session)
+        render = partial(custody_pdf.render, case, session.desk.clock(), limits,
+                         decision_types().labels)  # fmt: skip
+        about = {"case_id": case.id, "steps": len(case.steps), "open": case.open}
+        subject = "A young person in police custody (PACE s.38(6))"
+        return documents.Draft(f"Custody log {case.reference}", subject, render, about)
+
+    return documents.produce(session, path, draft, document="custody_log",
+                             password=password, overwrite=overwrite)  # fmt: skip

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from duty_desk.domain.indicators import Indicators, night_of, rows
 from duty_desk.domain.roles import Permission, may
 from duty_desk.services import indicators as figures
 from duty_desk.ui.indicator_chart import BarChart
+from duty_desk.ui.list_table_model import ListTableModel
 from duty_desk.ui.save_document_dialog import ask_to_save, saved_words
 from duty_desk.ui.widgets import ErrorLine, heading
 
@@ -46,38 +47,16 @@ MOST_BARS = 31  # nights charted one by one; more are charted by the week
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class FiguresModel(QAbstractTableModel):
+class FiguresModel(ListTableModel):
     """The headline figures (``domain.indicators.rows``): what, and the value."""
 
-    HEADERS = ("Figure", "Value")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.figures: list[tuple[str, str]] = []
-
-    def set_figures(self, figures: list[tuple[str, str]]) -> None:
-        self.beginResetModel()
-        self.figures = list(figures)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.figures)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 2
+    COLUMNS = ("Figure", "Value")
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.figures):
+        if not index.isValid() or index.row() >= len(self.rows):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.figures[index.row()][index.column()]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.HEADERS[section]) if 0 <= section < 2 else None
+            return self.rows[index.row()][index.column()]
         return None
 
 
@@ -247,7 +226,7 @@ class ReportsPage(QWidget):
             .replace("%2", f"{end:%d/%m/%Y}")
             .replace("%3", show_local(found.worked_out_at))
         )
-        self.model.set_figures(rows(found))
+        self.model.set_rows(rows(found))
         self.nights_chart.set_counts(*night_bars(found))
         self.decisions_chart.set_counts([(c.label, c.count) for c in found.by_decision])
 

@@ -70,7 +70,7 @@ def page_for(qtbot, session) -> ReportsPage:  # type: ignore[no-untyped-def]
 
 
 def figure(page: ReportsPage, what: str) -> str:
-    return dict(page.model.figures)[what]
+    return dict(page.model.rows)[what]
 
 
 def save_with(qtbot, page: ReportsPage, button, path: Path, password: str = "", again=None):  # type: ignore[no-untyped-def]
@@ -100,7 +100,7 @@ def test_the_page_shows_the_nights_figures_and_charts(qtbot, qtmodeltester, nigh
     qtmodeltester.check(page.model)
     said = "Figures for the nights of 15/11/2026 to 21/11/2026, worked out at 21/11/2026 23:40."
     assert page.shown.text() == said
-    assert page.model.figures == rows(indicators(manager, date(2026, 11, 15), SAT))
+    assert page.model.rows == rows(indicators(manager, date(2026, 11, 15), SAT))
     assert figure(page, "Nights") == "7"
     assert figure(page, "Enquiries") == "4"
     assert figure(page, "Time to sign-off: median") == "30 min (of 1)"
@@ -129,12 +129,12 @@ def test_the_page_shows_the_nights_figures_and_charts(qtbot, qtmodeltester, nigh
 
 def test_a_range_ending_before_it_starts_is_refused_plainly(qtbot, night) -> None:  # type: ignore[no-untyped-def]
     page = page_for(qtbot, night["morgan"])
-    before = list(page.model.figures)
+    before = list(page.model.rows)
     page.end.setDate(QDate(2026, 11, 10))
     qtbot.mouseClick(page.show_button, Qt.MouseButton.LeftButton)
     assert page.error.isVisible()
     assert page.error.text() == "The range ends on 10/11/2026, before it starts on 15/11/2026."
-    assert page.model.figures == before  # what was shown stays, and says which nights
+    assert page.model.rows == before  # what was shown stays, and says which nights
     assert page.shown.text().startswith("Figures for the nights of 15/11/2026 to 21/11/2026,")
     page.end.setDate(QDate(2026, 11, 21))
     qtbot.mouseClick(page.show_button, Qt.MouseButton.LeftButton)
